@@ -1,0 +1,525 @@
+//! The command line: raw arguments (clap) are validated into a [`Config`], then
+//! each command runs against the library and prints text or JSON.
+//!
+//! Exit codes: 0 results, 1 no results, 2 error. Output into a closed pipe
+//! ends the program quietly with 0.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::index::{self, Freshness, IndexDir};
+use crate::model::{Kind, Passage};
+use crate::search::{self, SearchRequest, SearchResponse};
+use crate::{corpus, eval, lang, tag, taxonomy};
+
+#[derive(Parser, Debug)]
+#[command(name = "folio", version, about = "Search the literature of international cyberspace governance and cite the passage you need.")]
+pub struct Args {
+    /// Folder of documents (.txt, .md) with references.bib and topics.toml.
+    #[arg(long, global = true, env = "FOLIO_CORPUS", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Folder of the index.
+    #[arg(long, global = true, env = "FOLIO_INDEX", default_value = "index")]
+    pub index: PathBuf,
+    /// Colour in text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Jsonl,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the index, or bring it up to date with the corpus.
+    Index {
+        /// Rebuild from scratch even when the index is current.
+        #[arg(long)]
+        rebuild: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search passages; builds the index first when it is missing or out of date.
+    Search {
+        /// Words, "phrases", AND/OR/NOT, -exclude, +require, field:value filters.
+        query: String,
+        /// Only passages tagged with this topic (repeatable; see `folio topics`).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// Only passages of this document key (repeatable).
+        #[arg(long = "doc")]
+        docs: Vec<String>,
+        /// Only documents by this author ("Family" or "Family, Given"; repeatable).
+        #[arg(long = "author")]
+        authors: Vec<String>,
+        /// Only passages in this language (ISO 639-1 code, repeatable).
+        #[arg(long = "lang")]
+        langs: Vec<String>,
+        /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// Publication years, FROM..TO or one year.
+        #[arg(long)]
+        year: Option<String>,
+        /// Number of hits to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Print facet counts in text output.
+        #[arg(long)]
+        facets: bool,
+        /// Show why each hit has its topics and how the query was read.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Show one passage with its citation, references and neighbours.
+    Show {
+        passage_id: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print every passage in corpus order.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+    /// List the taxonomy with passage counts.
+    Topics {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Tag any text with topics (`-` reads standard input).
+    Tag {
+        text: String,
+        /// Language of the text (detected when absent).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Show the evidence behind each topic.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Measure tagging and retrieval against a gold set.
+    Eval {
+        /// Labels file (format of shared/eval/dev-labels.json).
+        #[arg(long)]
+        labels: PathBuf,
+        /// Queries file (format of shared/eval/dev-queries.json).
+        #[arg(long)]
+        queries: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// Validated settings shared by all commands.
+pub struct Config {
+    pub corpus: PathBuf,
+    pub index: IndexDir,
+    pub color: bool,
+}
+
+impl Config {
+    fn from_args(args: &Args) -> Config {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Config { corpus: args.corpus.clone(), index: IndexDir::new(&args.index), color }
+    }
+}
+
+/// What a command reports for the exit code.
+pub enum Outcome {
+    Results,
+    NoResults,
+}
+
+/// Runs the command line. The caller maps the result to an exit code.
+pub fn run(args: Args) -> Result<Outcome> {
+    let config = Config::from_args(&args);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let outcome = match args.command {
+        Command::Index { rebuild, json } => cmd_index(&config, rebuild, json, &mut out)?,
+        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, facets, explain } => {
+            let kinds = kinds
+                .iter()
+                .map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are body, abstract, reference, note, bio")))
+                .collect::<Result<Vec<_>>>()?;
+            let years = year.as_deref().map(search::parse_years).transpose()?;
+            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit };
+            cmd_search(&config, &request, format, facets, explain, &mut out)?
+        }
+        Command::Show { passage_id, format } => cmd_show(&config, &passage_id, format, &mut out)?,
+        Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
+        Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
+        Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
+        Command::Eval { labels, queries, format } => cmd_eval(&config, &labels, queries.as_deref(), format, &mut out)?,
+    };
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn build(config: &Config, quiet: bool) -> Result<index::BuildReport> {
+    let started = Instant::now();
+    let corpus = corpus::load(&config.corpus)?;
+    for w in &corpus.warnings {
+        eprintln!("folio: warning: {w}");
+    }
+    let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(corpus.docs.len() as u64);
+        bar.set_style(indicatif::ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        bar
+    });
+    let mut progress = |done: usize, _total: usize, path: &str| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+            bar.set_message(path.to_string());
+        }
+    };
+    let report = index::build(&config.index, &corpus, &mut progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !quiet {
+        let m = &report.manifest;
+        eprintln!(
+            "folio: indexed {} documents, {} passages, {} languages{} in {:.2} s → {}",
+            m.docs.len(),
+            m.n_passages,
+            m.languages.len(),
+            if m.warnings.is_empty() { String::new() } else { format!(", {} warnings", m.warnings.len()) },
+            started.elapsed().as_secs_f64(),
+            config.index.root.display()
+        );
+    }
+    Ok(report)
+}
+
+/// Builds the index when it is missing or stale, saying so on stderr.
+fn ensure_index(config: &Config) -> Result<index::OpenIndex> {
+    let freshness = match index::freshness(&config.index, &config.corpus) {
+        Ok(f) => f,
+        Err(Error::SchemaMismatch { .. }) => Freshness::Stale(vec!["built by another folio schema".into()]),
+        Err(e) => return Err(e.into()),
+    };
+    match freshness {
+        Freshness::Fresh => {}
+        Freshness::Missing => {
+            eprintln!("folio: no index at {}; building it from {}", config.index.root.display(), config.corpus.display());
+            build(config, false)?;
+        }
+        Freshness::Stale(reasons) => {
+            let shown: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
+            let more = if reasons.len() > 3 { format!(" and {} more", reasons.len() - 3) } else { String::new() };
+            eprintln!("folio: index out of date ({}{more}); rebuilding", shown.join("; "));
+            build(config, false)?;
+        }
+    }
+    Ok(index::open(&config.index)?)
+}
+
+fn cmd_index(config: &Config, rebuild: bool, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let freshness = index::freshness(&config.index, &config.corpus).unwrap_or(Freshness::Missing);
+    let report = if !rebuild && freshness == Freshness::Fresh {
+        let manifest = config.index.manifest()?.ok_or_else(|| anyhow!("index vanished while reading it"))?;
+        if !json {
+            eprintln!("folio: index is up to date ({} documents, {} passages); `folio index --rebuild` forces a rebuild", manifest.docs.len(), manifest.n_passages);
+        }
+        index::BuildReport { manifest, rebuilt: false }
+    } else {
+        build(config, json)?
+    };
+    if json {
+        let m = &report.manifest;
+        let summary = serde_json::json!({
+            "rebuilt": report.rebuilt,
+            "documents": m.docs.len(),
+            "passages": m.n_passages,
+            "languages": m.languages,
+            "warnings": m.warnings,
+            "docs": m.docs,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+    }
+    Ok(Outcome::Results)
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn snippet(&self, s: &str) -> String {
+        if self.color { s.replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m") } else { s.replace("<mark>", "").replace("</mark>", "") }
+    }
+}
+
+fn cmd_search(config: &Config, request: &SearchRequest, format: Format, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let response = search::search(&open, request)?;
+    for note in &response.notes {
+        eprintln!("folio: note: {note}");
+    }
+    match format {
+        Format::Json => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?;
+        }
+        Format::Text => print_hits(config, &response, show_facets, explain, out)?,
+    }
+    Ok(if response.total == 0 { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn print_hits(config: &Config, response: &SearchResponse, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<()> {
+    let style = Style { color: config.color };
+    if response.hits.is_empty() && response.total == 0 {
+        writeln!(out, "No passages match `{}`. Try fewer words, another spelling, or drop a filter.", response.query)?;
+    }
+    let tagger = explain.then(|| index::taxonomy_for(&corpus::Corpus { root: config.corpus.clone(), taxonomy: corpus::load(&config.corpus).ok().and_then(|c| c.taxonomy), ..Default::default() }).map(tag::Tagger::new)).transpose()?;
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let p = &hit.passage;
+        let authors = if p.authors.is_empty() { String::new() } else { format!("{} ", p.authors.join("; ")) };
+        let year = p.year.map_or("n.d.".into(), |y| y.to_string());
+        writeln!(out, "{} {} {}", style.bold(&format!("{}.", rank + 1)), style.bold(&p.title), style.dim(&format!("[{}]", p.id)))?;
+        writeln!(out, "   {}({year}) · {} · {}", authors, p.citation.locator, p.section.as_deref().unwrap_or("—"))?;
+        writeln!(out, "   {}", style.snippet(&hit.snippet))?;
+        if !p.topics.is_empty() {
+            writeln!(out, "   {}", style.dim(&format!("topics: {}", p.topics.join(", "))))?;
+        }
+        writeln!(out, "   {}", style.dim(&format!("cite: {} {}", p.citation.text, p.citation.locator)))?;
+        if let Some(tagger) = &tagger {
+            let tags = tagger.tag(&p.text, &p.language, p.section.as_deref(), &[]);
+            print_evidence(&tags, out)?;
+            writeln!(out, "   {}", style.dim(&format!("score {:.3}", hit.score)))?;
+        }
+        writeln!(out)?;
+    }
+    if response.total > response.hits.len() {
+        writeln!(out, "{}", style.dim(&format!("{} of {} passages shown; --limit N shows more", response.hits.len(), response.total)))?;
+    }
+    if show_facets {
+        for (name, counts) in &response.facets {
+            if counts.is_empty() {
+                continue;
+            }
+            let mut counts: Vec<(&String, &u64)> = counts.iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let shown: Vec<String> = counts.iter().map(|(v, c)| format!("{v} ({c})")).collect();
+            writeln!(out, "{}: {}", style.bold(name), shown.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+fn print_evidence(tags: &tag::Tags, out: &mut dyn Write) -> Result<()> {
+    for (topic, evidence) in &tags.evidence {
+        let assigned = if tags.topics.contains(topic) { "✓" } else { "·" };
+        let parts: Vec<String> = evidence
+            .iter()
+            .map(|e| match e.source {
+                "document" => e.term.clone(),
+                source => format!("{}{} ×{} (w {}){}", if source == "heading" { "heading: " } else { "" }, e.term, e.count, e.weight, ""),
+            })
+            .collect();
+        writeln!(out, "   {assigned} {topic} {:.2}: {}", tags.scores.get(topic).copied().unwrap_or(0.0), parts.join("; "))?;
+    }
+    Ok(())
+}
+
+fn cmd_show(config: &Config, id: &str, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let passage = open.get(id)?.ok_or_else(|| Error::UnknownPassage { id: id.to_string() })?;
+    let (doc, n) = id.rsplit_once(':').map(|(d, n)| (d.to_string(), n.parse::<u32>().unwrap_or(0))).unwrap_or_default();
+    let neighbour = |k: u32| open.get(&format!("{doc}:{k}")).ok().flatten();
+    let previous = n.checked_sub(1).filter(|k| *k > 0).and_then(neighbour);
+    let next = neighbour(n + 1);
+    let cited: Vec<Passage> = passage.cites.iter().filter_map(|c| c.reference.as_deref()).filter_map(|r| open.get(r).ok().flatten()).collect();
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({ "passage": passage, "previous": previous, "next": next, "references": cited });
+            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        }
+        Format::Text => {
+            let style = Style { color: config.color };
+            writeln!(out, "{} {}", style.bold(&passage.title), style.dim(&format!("[{}]", passage.id)))?;
+            let path: Vec<String> = passage.section_path.iter().map(|h| h.display()).collect();
+            writeln!(out, "{} · {} · {} · {}", passage.citation.locator, if path.is_empty() { "—".into() } else { path.join(" › ") }, passage.kind.as_str(), passage.language)?;
+            writeln!(out, "{}", style.dim(&format!("{} lines {}–{}", passage.source.path, passage.source.line_start, passage.source.line_end)))?;
+            writeln!(out)?;
+            if let Some(p) = &previous {
+                writeln!(out, "{}", style.dim(&format!("[{}] {}", p.id, ellipsize(&p.text, 200))))?;
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", passage.text)?;
+            writeln!(out)?;
+            if let Some(p) = &next {
+                writeln!(out, "{}", style.dim(&format!("[{}] {}", p.id, ellipsize(&p.text, 200))))?;
+                writeln!(out)?;
+            }
+            if !passage.topics.is_empty() {
+                writeln!(out, "topics: {}", passage.topics.join(", "))?;
+            }
+            if !passage.cites.is_empty() {
+                writeln!(out, "{}", style.bold("relies on:"))?;
+                for c in &passage.cites {
+                    let text = c.reference.as_deref().and_then(|r| cited.iter().find(|p| p.id == r)).map_or("(no matching entry in the reference list)".to_string(), |p| p.text.clone());
+                    writeln!(out, "  [{}] {}", c.marker, text)?;
+                }
+            }
+            writeln!(out, "{} {} {}", style.bold("cite:"), passage.citation.text, passage.citation.locator)?;
+        }
+    }
+    Ok(Outcome::Results)
+}
+
+fn ellipsize(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
+}
+
+fn cmd_export(config: &Config, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let passages = open.all_passages()?;
+    for p in &passages {
+        writeln!(out, "{}", serde_json::to_string(p)?)?;
+    }
+    Ok(if passages.is_empty() { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn cmd_topics(config: &Config, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let corpus = corpus::load(&config.corpus)?;
+    let taxonomy = index::taxonomy_for(&corpus)?;
+    let counts: std::collections::HashMap<&str, usize> = open.manifest.topics.iter().map(|(id, _, n)| (id.as_str(), *n)).collect();
+    match format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = taxonomy
+                .topics
+                .iter()
+                .map(|t| serde_json::json!({"id": t.id, "label": t.label, "description": t.description, "passages": counts.get(t.id.as_str()).copied().unwrap_or(0)}))
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        Format::Text => {
+            let style = Style { color: config.color };
+            for t in &taxonomy.topics {
+                writeln!(out, "{:<24} {:>5}  {}", style.bold(&t.id), counts.get(t.id.as_str()).copied().unwrap_or(0), t.label)?;
+            }
+        }
+    }
+    Ok(Outcome::Results)
+}
+
+fn cmd_tag(config: &Config, text: &str, lang_arg: Option<String>, explain: bool, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let text = if text == "-" {
+        let mut s = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut s).context("reading standard input")?;
+        s
+    } else {
+        text.to_string()
+    };
+    let taxonomy = match corpus::load(&config.corpus) {
+        Ok(c) => index::taxonomy_for(&c)?,
+        Err(_) => taxonomy::Taxonomy::builtin(),
+    };
+    let tagger = tag::Tagger::new(taxonomy);
+    let language = lang_arg.unwrap_or_else(|| lang::detect(&text, None));
+    let tags = tagger.tag(&text, &language, None, &[]);
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({"language": language, "topics": tags.topics, "topic_scores": tags.scores, "evidence": if explain { serde_json::to_value(&tags.evidence)? } else { serde_json::Value::Null }});
+            writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        }
+        Format::Text => {
+            if tags.topics.is_empty() {
+                writeln!(out, "(no topic)")?;
+            }
+            for t in &tags.topics {
+                writeln!(out, "{t}\t{:.2}", tags.scores.get(t).copied().unwrap_or(0.0))?;
+            }
+            if explain {
+                print_evidence(&tags, out)?;
+            }
+        }
+    }
+    Ok(if tags.topics.is_empty() { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn cmd_eval(config: &Config, labels: &std::path::Path, queries: Option<&std::path::Path>, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let labels: eval::Labels = eval::read_json(labels)?;
+    let queries: Option<Vec<eval::QueryItem>> = queries.map(eval::read_json).transpose()?;
+    let passages = open.all_passages()?;
+    let topic_ids: Vec<String> = open.manifest.topics.iter().map(|(id, _, _)| id.clone()).collect();
+    let report = eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q)))?;
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
+        Format::Text => {
+            writeln!(out, "passages: {}   anchors: {}   coverage: {:.2}", passages.len(), report.n_items, report.coverage)?;
+            for a in &report.anchors_missing {
+                writeln!(out, "  missing anchor: {a}")?;
+            }
+            for a in &report.anchors_ambiguous {
+                writeln!(out, "  anchor in several passages: {a}")?;
+            }
+            writeln!(out, "junk strings found: {}   duplicated passages: {}", report.junk_found.len(), report.duplicate_passages.len())?;
+            for j in &report.junk_found {
+                writeln!(out, "  junk: {j}")?;
+            }
+            for (a, b) in &report.duplicate_passages {
+                writeln!(out, "  duplicate: {a} inside {b}")?;
+            }
+            writeln!(out, "{:<24} {:>5} {:>5} {:>5} {:>4} {:>4}", "topic", "P", "R", "F1", "gold", "pred")?;
+            for (t, s) in &report.topics {
+                writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2} {:>4} {:>4}", t, s.precision, s.recall, s.f1, s.support, s.predicted)?;
+            }
+            writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2}", "macro", report.macro_precision, report.macro_recall, report.macro_f1)?;
+            for (kind, s) in &report.queries {
+                writeln!(out, "queries {:<6} n={:<3} MRR@10 {:.3}  recall@5 {:.3}", kind, s.n, s.mrr_at_10, s.recall_at_5)?;
+            }
+            for (kind, q, rank) in &report.query_ranks {
+                writeln!(out, "  [{kind}] rank {:>4}  {q}", rank.map_or("-".into(), |r| r.to_string()))?;
+            }
+        }
+    }
+    Ok(Outcome::Results)
+}
+
+/// True when the error chain ends in a closed pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}

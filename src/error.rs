@@ -1,0 +1,38 @@
+//! folio's library errors: one enum, each variant with the context a user
+//! needs to act (the path, what to run instead).
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("corpus folder {path} cannot be read: {source}; point --corpus (or FOLIO_CORPUS) at a folder of .txt/.md files")]
+    CorpusMissing { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a folder; point --corpus (or FOLIO_CORPUS) at a folder of .txt/.md files")]
+    CorpusNotADirectory { path: PathBuf },
+    #[error("{path}:{line}:{column}: {message}")]
+    Config { path: String, line: usize, column: usize, message: String },
+    #[error("no index at {path}; run `folio index` to build it")]
+    IndexMissing { path: PathBuf },
+    #[error("the index at {path} was built by another folio schema (version {found}, this folio uses {expected}); run `folio index --rebuild`")]
+    SchemaMismatch { path: PathBuf, found: String, expected: String },
+    #[error("index at {path}: {message}")]
+    IndexCorrupt { path: PathBuf, message: String },
+    #[error("another `folio index` is writing {path}; wait for it to finish or remove a stale {path}/.lock if no folio is running")]
+    Locked { path: PathBuf },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("search engine error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("no passage with id `{id}`; ids look like `<doc key>:<paragraph>`, e.g. from `folio search … --format json`")]
+    UnknownPassage { id: String },
+    #[error("{0}")]
+    InvalidArgument(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+}

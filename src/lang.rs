@@ -1,0 +1,68 @@
+//! Language identification with whatlang, reported as ISO 639-1 codes.
+//! Short or ambiguous passages take the document's language (the prior).
+
+use whatlang::{Detector, Lang};
+
+/// ISO 639-1 code of a whatlang language (639-3 where 639-1 has none).
+pub fn iso639_1(lang: Lang) -> &'static str {
+    use Lang::*;
+    match lang {
+        Eng => "en", Rus => "ru", Cmn => "zh", Spa => "es", Por => "pt", Ita => "it", Ben => "bn",
+        Fra => "fr", Deu => "de", Ukr => "uk", Kat => "ka", Ara => "ar", Hin => "hi", Jpn => "ja",
+        Heb => "he", Yid => "yi", Pol => "pl", Amh => "am", Jav => "jv", Kor => "ko", Nob => "nb",
+        Dan => "da", Swe => "sv", Fin => "fi", Tur => "tr", Nld => "nl", Hun => "hu", Ces => "cs",
+        Ell => "el", Bul => "bg", Bel => "be", Mar => "mr", Kan => "kn", Ron => "ro", Slv => "sl",
+        Hrv => "hr", Srp => "sr", Mkd => "mk", Lit => "lt", Lav => "lv", Est => "et", Tam => "ta",
+        Vie => "vi", Urd => "ur", Tha => "th", Guj => "gu", Uzb => "uz", Pan => "pa", Aze => "az",
+        Ind => "id", Tel => "te", Pes => "fa", Mal => "ml", Ori => "or", Mya => "my", Nep => "ne",
+        Sin => "si", Khm => "km", Tuk => "tk", Aka => "ak", Zul => "zu", Sna => "sn", Afr => "af",
+        Lat => "la", Slk => "sk", Cat => "ca", Tgl => "tl", Hye => "hy", Epo => "eo", Cym => "cy",
+        #[allow(unreachable_patterns)]
+        other => other.code(),
+    }
+}
+
+/// Code for text whose language cannot be told.
+pub const UNKNOWN: &str = "und";
+
+/// Detects the language of `text`; falls back to `prior` when the text is short
+/// or the detector is unsure.
+pub fn detect(text: &str, prior: Option<&str>) -> String {
+    let n_letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let info = Detector::new().detect(text);
+    let cjk = text.chars().filter(|c| is_cjk(*c)).count();
+    if let Some(info) = info {
+        let code = iso639_1(info.lang());
+        // Han text is reliable on far fewer characters than alphabetic text.
+        let enough = n_letters >= 40 || (cjk >= 6 && matches!(code, "zh" | "ja"));
+        if enough && (info.is_reliable() || prior.is_none() || info.confidence() > 0.5) {
+            return code.to_string();
+        }
+        if prior.is_none() && info.confidence() > 0.2 {
+            return code.to_string();
+        }
+    }
+    prior.unwrap_or(UNKNOWN).to_string()
+}
+
+/// Han ideographs, kana and hangul: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0xAC00..=0xD7AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_field_languages() {
+        assert_eq!(detect("La souveraineté des États s'applique au cyberespace et aux infrastructures numériques.", None), "fr");
+        assert_eq!(detect("Die Staaten müssen das Völkerrecht im Cyberraum achten und ihre Infrastruktur schützen.", None), "de");
+        assert_eq!(detect("Los Estados deben respetar el derecho internacional en el ciberespacio y proteger sus redes.", None), "es");
+        assert_eq!(detect("Государства должны соблюдать международное право в киберпространстве и защищать сети.", None), "ru");
+        assert_eq!(detect("各国应当在网络空间遵守国际法，尊重网络主权。", None), "zh");
+        assert_eq!(detect("UN GGE", Some("en")), "en");
+        assert_eq!(detect("", None), UNKNOWN);
+    }
+}

@@ -1,0 +1,22 @@
+//! folio: a search engine for the literature of international cyberspace
+//! governance. See ARCHITECTURE.md for the map; data flows
+//! corpus → clean → structure → references → passages (lang, tag) → index → search → cite.
+
+pub mod analyze;
+pub mod bib;
+pub mod cite;
+pub mod clean;
+pub mod cli;
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod index;
+pub mod lang;
+pub mod model;
+pub mod passages;
+pub mod query;
+pub mod references;
+pub mod search;
+pub mod structure;
+pub mod tag;
+pub mod taxonomy;

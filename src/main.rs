@@ -1,0 +1,28 @@
+//! The `folio` binary: parses arguments, runs the command, maps the outcome to
+//! an exit code (0 results, 1 no results, 2 error; a closed pipe is 0).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use folio::cli::{self, Args, Outcome};
+
+fn main() -> ExitCode {
+    folio::analyze::install_quiet_stemmer_panics();
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli::run(args) {
+        Ok(Outcome::Results) => ExitCode::SUCCESS,
+        Ok(Outcome::NoResults) => ExitCode::from(1),
+        Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("folio: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The data model every stage shares: documents, passages, references and the
+//! warnings the pipeline reports. Plain data with serde; no behaviour beyond
+//! small accessors.
+
+use serde::{Deserialize, Serialize};
+
+/// A person as "Family, Given" (the JSON contract) with the parts kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub family: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+}
+
+impl Person {
+    /// "Family, Given", or the family name alone for organisations.
+    pub fn display(&self) -> String {
+        match &self.given {
+            Some(given) if !given.is_empty() => format!("{}, {}", self.family, given),
+            _ => self.family.clone(),
+        }
+    }
+
+    /// Parses "Family, Given" or "Given Family" (the latter is how bylines print names).
+    pub fn parse_byline(name: &str) -> Person {
+        let name = name.trim();
+        if let Some((family, given)) = name.split_once(',') {
+            return Person { family: family.trim().to_string(), given: Some(given.trim().to_string()) };
+        }
+        match name.rsplit_once(' ') {
+            Some((given, family)) => Person { family: family.to_string(), given: Some(given.to_string()) },
+            None => Person { family: name.to_string(), given: None },
+        }
+    }
+}
+
+/// What role a passage plays in its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Body,
+    Abstract,
+    Reference,
+    Note,
+    Bio,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Body, Kind::Abstract, Kind::Reference, Kind::Note, Kind::Bio];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Body => "body",
+            Kind::Abstract => "abstract",
+            Kind::Reference => "reference",
+            Kind::Note => "note",
+            Kind::Bio => "bio",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// Kinds searched when the user does not ask for others.
+    pub fn searched_by_default(self) -> bool {
+        matches!(self, Kind::Body | Kind::Abstract)
+    }
+}
+
+/// One heading on the way from the document root to a passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heading {
+    /// The number as printed ("2.1", "Part I"), if the heading has one.
+    pub number: Option<String>,
+    pub text: String,
+}
+
+impl Heading {
+    pub fn display(&self) -> String {
+        match &self.number {
+            Some(n) => format!("{n} {}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// An entry of a document's reference list or notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Reference {
+    /// The marker as printed ("3" for "[3]" or "3."), if any.
+    pub marker: Option<String>,
+    pub authors: Vec<String>,
+    pub title: Option<String>,
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    pub doi: Option<String>,
+    pub url: Option<String>,
+    /// The entry's cleaned text.
+    pub text: String,
+}
+
+/// An in-text marker resolved (or not) against the reference list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cite {
+    /// The marker as it appeared: "3", or "Lewis, 2017".
+    pub marker: String,
+    /// The passage id of the reference entry it points at, if resolved.
+    pub reference: Option<String>,
+}
+
+/// Where a passage came from in its original file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub path: String,
+    pub line_start: u32,
+    pub line_end: u32,
+}
+
+/// The citation block of a passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    pub key: String,
+    pub locator: String,
+    pub text: String,
+}
+
+/// The unit folio indexes and returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    pub id: String,
+    pub doc: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub section: Option<String>,
+    pub section_number: Option<String>,
+    pub section_path: Vec<Heading>,
+    pub paragraph: u32,
+    pub kind: Kind,
+    pub language: String,
+    pub topics: Vec<String>,
+    pub topic_scores: std::collections::BTreeMap<String, f32>,
+    pub text: String,
+    pub source: Source,
+    pub citation: Citation,
+    pub cites: Vec<Cite>,
+    /// Set on reference and note passages: the entry parsed into fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
+}
+
+/// Bibliographic facts about a document, from BibTeX or guessed from its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DocMeta {
+    pub key: String,
+    pub title: Option<String>,
+    pub authors: Vec<Person>,
+    pub year: Option<i32>,
+    /// BibTeX entry type ("article", "online"), when known.
+    pub entry_type: Option<String>,
+    pub venue: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub doi: Option<String>,
+    pub affiliation: Option<String>,
+    /// True when title/authors were read from the text, not from BibTeX.
+    pub guessed: bool,
+    /// The raw BibTeX entry, when there is one.
+    pub bibtex: Option<String>,
+}
+
+/// Something the pipeline wants the user to know; never fatal for the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}

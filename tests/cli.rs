@@ -1,0 +1,244 @@
+//! Integration tests: the real `folio` binary on temporary corpora.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A temporary corpus: the bundled one when `bundled`, else empty.
+    fn new(bundled: bool) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        fs::create_dir_all(&corpus).unwrap();
+        if bundled {
+            let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+            for e in fs::read_dir(src).unwrap() {
+                let e = e.unwrap();
+                fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
+            }
+        }
+        Env { dir }
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn folio(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["--corpus", self.corpus().to_str().unwrap(), "--index", self.dir.path().join("index").to_str().unwrap()])
+            .args(args)
+            .env_remove("FOLIO_CORPUS")
+            .env_remove("FOLIO_INDEX")
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn export(env: &Env) -> Vec<serde_json::Value> {
+    let out = env.folio(&["export", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn search_builds_the_index_and_prints_citations() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "cyber sovereignty"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("building"), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("1. "), "{text}");
+    assert!(text.contains("cite: "), "{text}");
+    // Second run: the index is current, nothing is rebuilt.
+    let again = env.folio(&["search", "cyber sovereignty"]);
+    assert!(!stderr(&again).contains("building") && !stderr(&again).contains("rebuilding"), "{}", stderr(&again));
+}
+
+#[test]
+fn search_json_follows_the_contract() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "Budapest Convention", "--format", "json", "--limit", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["query"], "Budapest Convention");
+    assert!(v["total"].as_u64().unwrap() >= 1);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    let hit = &hits[0];
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+    assert!(hit["snippet"].as_str().unwrap().contains("<mark>"));
+    let p = &hit["passage"];
+    for key in ["id", "doc", "title", "authors", "year", "section", "paragraph", "language", "topics", "text", "source", "citation"] {
+        assert!(p.get(key).is_some(), "passage lacks {key}");
+    }
+    assert_eq!(p["doc"], "mukerji-2020-convention");
+    assert!(p["citation"]["locator"].as_str().unwrap().contains('¶'));
+    for facet in ["topic", "doc", "language", "year"] {
+        assert!(v["facets"][facet].is_object(), "facet {facet}");
+    }
+}
+
+#[test]
+fn export_covers_every_document_and_is_deterministic() {
+    let env = Env::new(true);
+    let first = export(&env);
+    let docs: std::collections::BTreeSet<&str> = first.iter().map(|p| p["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs.into_iter().collect::<Vec<_>>(), vec!["guan-governance", "kulikova-2015-contest", "liu-2017-code", "mukerji-2020-convention", "wang-dilemma"]);
+    let by_doc = |key: &str| first.iter().find(|p| p["doc"] == key).unwrap().clone();
+    assert_eq!(by_doc("guan-governance")["authors"][0], "Guan, Yongping");
+    assert_eq!(by_doc("wang-dilemma")["authors"][0], "Wang, Zexi");
+    assert_eq!(by_doc("liu-2017-code")["year"], 2017);
+    assert_eq!(by_doc("mukerji-2020-convention")["title"], "The Need for an International Convention on Cyberspace");
+    assert_eq!(by_doc("kulikova-2015-contest")["authors"][0], "Kulikova, Alexandra");
+    assert!(by_doc("guan-governance")["year"].is_null());
+    // Ids are `<doc>:<paragraph>`, paragraphs count from 1 in corpus order.
+    assert_eq!(first[0]["id"], format!("{}:1", first[0]["doc"].as_str().unwrap()));
+    let rebuilt = env.folio(&["index", "--rebuild"]);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert_eq!(export(&env), first);
+}
+
+#[test]
+fn a_document_without_bibtex_entry_is_indexed_with_guessed_metadata() {
+    let env = Env::new(false);
+    fs::write(
+        env.corpus().join("Roe 2019 notes.md"),
+        "# Attribution in Practice\n\nJane Roe\n\nStates rarely publish the evidence behind an attribution, and accused states deny involvement; joint attributions raise the political cost of an operation.\n",
+    )
+    .unwrap();
+    let passages = export(&env);
+    assert_eq!(passages.len(), 1);
+    let p = &passages[0];
+    assert_eq!(p["doc"], "roe-2019-notes");
+    assert_eq!(p["title"], "Attribution in Practice");
+    assert_eq!(p["authors"][0], "Roe, Jane");
+    assert!(p["citation"]["text"].as_str().unwrap().contains("guessed"));
+    assert!(p["topics"].as_array().unwrap().iter().any(|t| t == "attribution"), "{p}");
+}
+
+#[test]
+fn a_document_with_no_title_in_text_or_bib_uses_its_file_name() {
+    let env = Env::new(false);
+    fs::write(env.corpus().join("untitled.txt"), "just one line of prose that says little.\n").unwrap();
+    let p = &export(&env)[0];
+    assert_eq!(p["title"], "untitled.txt");
+}
+
+#[test]
+fn an_empty_corpus_indexes_nothing_and_search_says_so() {
+    let env = Env::new(false);
+    let out = env.folio(&["index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("0 documents"), "{}", stderr(&out));
+    let out = env.folio(&["search", "sovereignty"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("No passages match"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_missing_corpus_is_an_error_that_says_what_to_do() {
+    let env = Env::new(false);
+    fs::remove_dir_all(env.corpus()).unwrap();
+    let out = env.folio(&["search", "norms"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--corpus"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_topic_names_the_valid_ones() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "norms", "--topic", "cyber-crime"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cybercrime") && stderr(&out).contains("folio topics"), "{}", stderr(&out));
+}
+
+#[test]
+fn malformed_queries_get_results_and_notes_not_errors() {
+    let env = Env::new(true);
+    for q in ["\"unclosed phrase", "((norms", "foo:bar sovereignty", "*", "   ", "the of and", "AND OR NOT"] {
+        let out = env.folio(&["search", q]);
+        assert!(matches!(out.status.code(), Some(0) | Some(1)), "{q}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{q}: {}", stderr(&out));
+    }
+    let out = env.folio(&["search", "foo:bar sovereignty"]);
+    assert!(stderr(&out).contains("unknown field `foo:`"), "{}", stderr(&out));
+}
+
+#[test]
+fn filters_narrow_the_hits() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "convention", "--doc", "mukerji-2020-convention", "--format", "json", "--limit", "50"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["passage"]["doc"] == "mukerji-2020-convention"));
+    let out = env.folio(&["search", "convention", "--year", "2015..2017", "--format", "json", "--limit", "50"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| (2015..=2017).contains(&h["passage"]["year"].as_i64().unwrap())));
+    let out = env.folio(&["search", "Wang Guiguo", "--kind", "reference", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["hits"][0]["passage"]["kind"], "reference");
+}
+
+#[test]
+fn show_prints_the_passage_its_citation_and_references() {
+    let env = Env::new(true);
+    let out = env.folio(&["show", "guan-governance:2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("fifth space"), "{text}");
+    assert!(text.contains("relies on:") && text.contains("Wang Guiguo"), "{text}");
+    assert!(text.contains("cite: Guan, Yongping"), "{text}");
+    let out = env.folio(&["show", "nope:1"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    let env = Env::new(true);
+    env.folio(&["index"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["--corpus", env.corpus().to_str().unwrap(), "--index", env.dir.path().join("index").to_str().unwrap(), "export", "--format", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = [0u8; 64];
+    std::io::Read::read(&mut stdout, &mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn topics_lists_the_taxonomy_with_counts() {
+    let env = Env::new(true);
+    let out = env.folio(&["topics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 12);
+    assert!(list.iter().any(|t| t["id"] == "cybercrime" && t["passages"].as_u64().unwrap() > 0));
+}
+
+#[test]
+fn tag_reads_text_and_explains() {
+    let env = Env::new(false);
+    let out = env.folio(&["tag", "The Budapest Convention on Cybercrime governs electronic evidence.", "--explain"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("cybercrime"), "{text}");
+    assert!(text.contains("budapest convention"), "{text}");
+}
