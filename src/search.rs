@@ -344,7 +344,11 @@ impl Highlighter {
         for (i, tok) in exact_tokens.iter().enumerate() {
             let stem_hit = stem_set.is_some_and(|s| stems.get(i).is_some_and(|st| s.contains(st)));
             if self.exact.contains(&tok.text) || stem_hit {
-                out.push((tok.offset_from, tok.offset_to));
+                // CJK bigrams overlap: merge a match into the previous one it touches.
+                match out.last_mut() {
+                    Some((_, end)) if tok.offset_from <= *end => *end = (*end).max(tok.offset_to),
+                    _ => out.push((tok.offset_from, tok.offset_to)),
+                }
             }
         }
         out

@@ -32,6 +32,8 @@ pub struct Tags {
 
 struct Pattern {
     term: String,
+    /// Number of stems in the pattern.
+    n_tokens: usize,
     topics: Vec<(usize, f32)>,
 }
 
@@ -50,9 +52,46 @@ pub struct Tagger {
 /// Raw evidence per topic index: term → (count, weight).
 type RawEvidence = Vec<BTreeMap<String, (u32, f32)>>;
 
-fn stem_key(text: &str, lang: &str) -> String {
+/// Weight of a term found inside an enumeration ("botnets, spam, terrorism,
+/// and election interference"): a word in a list is mentioned in passing.
+const LIST_FACTOR: f32 = 0.4;
+
+/// Passages up to this many words count their evidence in full.
+const SHORT_PASSAGE_WORDS: f32 = 150.0;
+
+fn stem_key(text: &str, lang: &str) -> (String, usize) {
     let stems = FolioTokenizer::for_lang(lang).terms(text);
-    if stems.is_empty() { String::new() } else { format!(" {}", stems.join(" ")) }
+    if stems.is_empty() { (String::new(), 0) } else { (format!(" {} ", stems.join(" ")), stems.len()) }
+}
+
+/// Byte ranges of `text` that are enumerations: four or more short items in a row.
+fn list_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut items: Vec<(usize, usize, usize)> = vec![];
+    let mut start = 0;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ','))) {
+        if matches!(c, ',' | ';') || i == text.len() {
+            let item = &text[start..i];
+            let words = item.split_whitespace().filter(|w| *w != "and" && *w != "or").count();
+            items.push((start, i, words));
+            start = (i + c.len_utf8()).min(text.len());
+        }
+    }
+    let mut spans = vec![];
+    let mut run: Vec<(usize, usize)> = vec![];
+    for (a, b, words) in items {
+        if (1..=4).contains(&words) {
+            run.push((a, b));
+        } else {
+            if run.len() >= 4 {
+                spans.push((run[0].0, run[run.len() - 1].1));
+            }
+            run.clear();
+        }
+    }
+    if run.len() >= 4 {
+        spans.push((run[0].0, run[run.len() - 1].1));
+    }
+    spans
 }
 
 impl Tagger {
@@ -62,11 +101,11 @@ impl Tagger {
             for (lang, terms) in &topic.terms {
                 let entry = by_lang.entry(lang.clone()).or_default();
                 for (term, weight) in terms {
-                    let key = stem_key(term, lang);
+                    let (key, n_tokens) = stem_key(term, lang);
                     if key.is_empty() {
                         continue;
                     }
-                    let p = entry.entry(key).or_insert_with(|| Pattern { term: term.clone(), topics: vec![] });
+                    let p = entry.entry(key).or_insert_with(|| Pattern { term: term.clone(), n_tokens, topics: vec![] });
                     if let Some(existing) = p.topics.iter_mut().find(|(i, _)| *i == t_idx) {
                         existing.1 = existing.1.max(*weight);
                     } else {
@@ -78,16 +117,18 @@ impl Tagger {
         let mut matchers = HashMap::new();
         for (lang, patterns) in by_lang {
             let (keys, patterns): (Vec<String>, Vec<Pattern>) = patterns.into_iter().unzip();
-            let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&keys).expect("patterns compile");
+            // Overlapping matches: each topic picks its own longest matches, so a
+            // phrase of one topic never hides a shorter term of another.
+            let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&keys).expect("patterns compile");
             let guard_keys: Vec<String> = taxonomy
                 .topics
                 .iter()
                 .flat_map(|t| t.guards.iter())
-                .map(|g| stem_key(g, &lang))
+                .map(|g| stem_key(g, &lang).0)
                 .filter(|k| !k.is_empty())
                 .collect();
             let guards = (!guard_keys.is_empty())
-                .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&guard_keys).expect("guards compile"));
+                .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(&guard_keys).expect("guards compile"));
             matchers.insert(lang, LangMatcher { automaton, patterns, guards });
         }
         Tagger { taxonomy, matchers }
@@ -102,22 +143,56 @@ impl Tagger {
     /// Evidence in `text`, per topic.
     pub fn evidence(&self, text: &str, lang: &str) -> RawEvidence {
         let mut out: RawEvidence = vec![BTreeMap::new(); self.taxonomy.topics.len()];
+        let lists = list_spans(text);
+        let mut words = vec![];
+        crate::analyze::split_words(text, &mut words);
         for l in self.langs_for(lang) {
             let Some(m) = self.matchers.get(l) else { continue };
-            let hay = format!("{} ", stem_key(text, l));
-            let guarded: Vec<(usize, usize)> = m.guards.as_ref().map_or(vec![], |g| g.find_iter(&hay).map(|x| (x.start(), x.end())).collect());
-            for found in m.automaton.find_iter(&hay) {
-                if !hay[found.end()..].starts_with(' ') {
+            let stems = FolioTokenizer::for_lang(l).terms(text);
+            if stems.len() != words.len() {
+                continue;
+            }
+            // The haystack " s1 s2 … " and where each token starts in it.
+            let mut hay = String::from(" ");
+            let mut starts = Vec::with_capacity(stems.len());
+            for stem in &stems {
+                starts.push(hay.len() - 1);
+                hay.push_str(stem);
+                hay.push(' ');
+            }
+            let token_at = |byte: usize| starts.partition_point(|s| *s < byte);
+            let guarded: Vec<(usize, usize)> = m
+                .guards
+                .as_ref()
+                .map_or(vec![], |g| g.find_overlapping_iter(&hay).map(|x| (token_at(x.start()), token_at(x.end() - 1))).collect());
+            // (topic, first token, token count, pattern)
+            let mut found: Vec<(usize, usize, usize, usize)> = vec![];
+            for x in m.automaton.find_overlapping_iter(&hay) {
+                let first = token_at(x.start());
+                let pattern = &m.patterns[x.pattern().as_usize()];
+                let last = first + pattern.n_tokens;
+                if guarded.iter().any(|(a, b)| first < *b && *a < last) {
                     continue;
                 }
-                if guarded.iter().any(|(s, e)| found.start() < *e && *s < found.end()) {
+                for (t_idx, _) in &pattern.topics {
+                    found.push((*t_idx, first, pattern.n_tokens, x.pattern().as_usize()));
+                }
+            }
+            // Per topic, longest matches first, no overlaps.
+            found.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+            let mut taken: Vec<(usize, usize, usize)> = vec![];
+            for (t_idx, first, n, p_idx) in found {
+                if taken.iter().any(|(t, a, b)| *t == t_idx && first < *b && *a < first + n) {
                     continue;
                 }
-                let pattern = &m.patterns[found.pattern().as_usize()];
-                for (t_idx, weight) in &pattern.topics {
-                    let e = out[*t_idx].entry(pattern.term.clone()).or_insert((0, *weight));
-                    e.0 += 1;
-                }
+                taken.push((t_idx, first, first + n));
+                let pattern = &m.patterns[p_idx];
+                let weight = pattern.topics.iter().find(|(t, _)| *t == t_idx).map_or(0.0, |(_, w)| *w);
+                let offset = words[first].offset_from;
+                let weight = if lists.iter().any(|(a, b)| offset >= *a && offset < *b) { weight * LIST_FACTOR } else { weight };
+                let e = out[t_idx].entry(pattern.term.clone()).or_insert((0, weight));
+                e.0 += 1;
+                e.1 = e.1.max(weight);
             }
         }
         out
@@ -143,9 +218,13 @@ impl Tagger {
     pub fn tag(&self, text: &str, lang: &str, heading: Option<&str>, document: &[f32]) -> Tags {
         let text_ev = self.evidence(text, lang);
         let heading_ev = heading.map(|h| self.evidence(h, lang));
+        // A term said once in a long passage is said in passing: evidence is
+        // discounted by the square root of the length beyond a short paragraph.
+        let n_words = text.split_whitespace().count().max(text.chars().filter(|c| crate::lang::is_cjk(*c)).count() / 2);
+        let length_factor = (n_words as f32 / SHORT_PASSAGE_WORDS).max(1.0).sqrt();
         let mut tags = Tags::default();
         for (i, topic) in self.taxonomy.topics.iter().enumerate() {
-            let text_total = Self::total(&text_ev[i]);
+            let text_total = Self::total(&text_ev[i]) / length_factor;
             let heading_total = heading_ev.as_ref().map_or(0.0, |h| Self::total(&h[i]));
             let doc_share = document.get(i).copied().unwrap_or(0.0);
             // Context only strengthens a topic the passage itself touches, or
