@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::index::{self, Freshness, IndexDir};
 use crate::model::{Kind, Passage};
 use crate::search::{self, SearchRequest, SearchResponse};
-use crate::{corpus, eval, lang, tag, taxonomy};
+use crate::{cite, corpus, eval, lang, tag, taxonomy};
 
 #[derive(Parser, Debug)]
 #[command(name = "folio", version, about = "Search the literature of international cyberspace governance and cite the passage you need.")]
@@ -44,6 +44,41 @@ pub enum ColorChoice {
 pub enum Format {
     Text,
     Json,
+}
+
+/// Output of `search`: text, JSON, or one citation form per hit.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SearchFormat {
+    Text,
+    Json,
+    Pandoc,
+    Typst,
+    Latex,
+    Bibtex,
+    CslJson,
+}
+
+/// How citations are styled: a built-in style name or a CSL file.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StyleArgs {
+    /// Citation style shipped with folio: apa, chicago-author-date, ieee, harvard-cite-them-right, mla, …
+    #[arg(long, default_value = cite::DEFAULT_STYLE, conflicts_with = "csl")]
+    pub style: String,
+    /// A CSL style file (e.g. OSCOLA's oscola.csl).
+    #[arg(long)]
+    pub csl: Option<PathBuf>,
+}
+
+impl StyleArgs {
+    fn load(&self) -> Result<cite::CitationStyle> {
+        match &self.csl {
+            Some(path) => {
+                let xml = std::fs::read_to_string(path).with_context(|| format!("cannot read CSL style {}", path.display()))?;
+                Ok(cite::CitationStyle::from_csl(&xml, &path.display().to_string())?)
+            }
+            None => Ok(cite::CitationStyle::named(&self.style)?),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -87,14 +122,25 @@ pub enum Command {
         /// Number of hits to print.
         #[arg(long, default_value_t = 10)]
         limit: usize,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// text, json, or a citation form for each hit (pandoc, typst, latex, bibtex, csl-json).
+        #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
+        format: SearchFormat,
+        #[command(flatten)]
+        style: StyleArgs,
         /// Print facet counts in text output.
         #[arg(long)]
         facets: bool,
         /// Show why each hit has its topics and how the query was read.
         #[arg(long)]
         explain: bool,
+    },
+    /// Print a passage's citation in a style or a pasteable form.
+    Cite {
+        passage_id: String,
+        #[command(flatten)]
+        style: StyleArgs,
+        #[arg(long, value_enum, default_value_t = cite::CiteFormat::Text)]
+        format: cite::CiteFormat,
     },
     /// Show one passage with its citation, references and neighbours.
     Show {
@@ -167,14 +213,15 @@ pub fn run(args: Args) -> Result<Outcome> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let outcome = match args.command {
         Command::Index { rebuild, json } => cmd_index(&config, rebuild, json, &mut out)?,
-        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, facets, explain } => {
+        Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
+        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
             let kinds = kinds
                 .iter()
                 .map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are body, abstract, reference, note, bio")))
                 .collect::<Result<Vec<_>>>()?;
             let years = year.as_deref().map(search::parse_years).transpose()?;
             let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit };
-            cmd_search(&config, &request, format, facets, explain, &mut out)?
+            cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
         }
         Command::Show { passage_id, format } => cmd_show(&config, &passage_id, format, &mut out)?,
         Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
@@ -290,27 +337,82 @@ impl Style {
     }
 }
 
-fn cmd_search(config: &Config, request: &SearchRequest, format: Format, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
+fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, style: &StyleArgs, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
     let open = ensure_index(config)?;
     let response = search::search(&open, request)?;
     for note in &response.notes {
         eprintln!("folio: note: {note}");
     }
-    match format {
-        Format::Json => {
+    let cite_format = match format {
+        SearchFormat::Text => None,
+        SearchFormat::Json => {
             writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?;
+            None
         }
-        Format::Text => print_hits(config, &response, show_facets, explain, out)?,
+        SearchFormat::Pandoc => Some(cite::CiteFormat::Pandoc),
+        SearchFormat::Typst => Some(cite::CiteFormat::Typst),
+        SearchFormat::Latex => Some(cite::CiteFormat::Latex),
+        SearchFormat::Bibtex => Some(cite::CiteFormat::Bibtex),
+        SearchFormat::CslJson => Some(cite::CiteFormat::CslJson),
+    };
+    if format == SearchFormat::Text {
+        print_hits(config, &open, &response, show_facets, explain, out)?;
+    } else if let Some(f) = cite_format {
+        let style = style.load()?;
+        if f == cite::CiteFormat::CslJson {
+            // One CSL-JSON array holding each cited document once.
+            let mut items: Vec<serde_json::Value> = vec![];
+            for hit in &response.hits {
+                let meta = doc_meta(&open, &hit.passage.doc)?;
+                let item = cite::csl_json(&meta, &hit.passage.title);
+                if !items.contains(&item) {
+                    items.push(item);
+                }
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            for hit in &response.hits {
+                let meta = doc_meta(&open, &hit.passage.doc)?;
+                // A BibTeX entry once per document; the other forms once per passage.
+                if f == cite::CiteFormat::Bibtex && !seen.insert(hit.passage.doc.clone()) {
+                    continue;
+                }
+                writeln!(out, "{}", cite::format_citation(&hit.passage, &meta, f, &style)?)?;
+            }
+        }
     }
     Ok(if response.total == 0 { Outcome::NoResults } else { Outcome::Results })
 }
 
-fn print_hits(config: &Config, response: &SearchResponse, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<()> {
+fn doc_meta(open: &index::OpenIndex, key: &str) -> Result<crate::model::DocMeta> {
+    open.manifest.docs.iter().find(|d| d.key == key).map(|d| d.meta.clone()).ok_or_else(|| anyhow!("document `{key}` is not in the index manifest; run `folio index --rebuild`"))
+}
+
+fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: cite::CiteFormat, out: &mut dyn Write) -> Result<Outcome> {
+    let open = ensure_index(config)?;
+    let passage = open.get(id)?.ok_or_else(|| Error::UnknownPassage { id: id.to_string() })?;
+    let meta = doc_meta(&open, &passage.doc)?;
+    let style = style.load()?;
+    writeln!(out, "{}", cite::format_citation(&passage, &meta, format, &style)?)?;
+    Ok(Outcome::Results)
+}
+
+fn print_hits(config: &Config, open: &index::OpenIndex, response: &SearchResponse, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<()> {
     let style = Style { color: config.color };
     if response.hits.is_empty() && response.total == 0 {
         writeln!(out, "No passages match `{}`. Try fewer words, another spelling, or drop a filter.", response.query)?;
     }
-    let tagger = explain.then(|| index::taxonomy_for(&corpus::Corpus { root: config.corpus.clone(), taxonomy: corpus::load(&config.corpus).ok().and_then(|c| c.taxonomy), ..Default::default() }).map(tag::Tagger::new)).transpose()?;
+    if explain {
+        for e in &response.expansions {
+            writeln!(out, "{}", style.dim(&format!("query: `{}` also searched as {}", e.matched, e.added.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))))?;
+        }
+        if response.fuzzy {
+            writeln!(out, "{}", style.dim("query: near spellings searched too"))?;
+        }
+        writeln!(out)?;
+    }
+    let tagger = explain.then(|| tag::Tagger::new(open.taxonomy.clone()));
     for (rank, hit) in response.hits.iter().enumerate() {
         let p = &hit.passage;
         let authors = if p.authors.is_empty() { String::new() } else { format!("{} ", p.authors.join("; ")) };
@@ -324,6 +426,7 @@ fn print_hits(config: &Config, response: &SearchResponse, show_facets: bool, exp
         writeln!(out, "   {}", style.dim(&format!("cite: {} {}", p.citation.text, p.citation.locator)))?;
         if let Some(tagger) = &tagger {
             let tags = tagger.tag(&p.text, &p.language, p.section.as_deref(), &[]);
+            writeln!(out, "   {}", style.dim("why these topics (passage and heading evidence; the document's context is applied at indexing):"))?;
             print_evidence(&tags, out)?;
             writeln!(out, "   {}", style.dim(&format!("score {:.3}", hit.score)))?;
         }
@@ -422,8 +525,7 @@ fn cmd_export(config: &Config, out: &mut dyn Write) -> Result<Outcome> {
 
 fn cmd_topics(config: &Config, format: Format, out: &mut dyn Write) -> Result<Outcome> {
     let open = ensure_index(config)?;
-    let corpus = corpus::load(&config.corpus)?;
-    let taxonomy = index::taxonomy_for(&corpus)?;
+    let taxonomy = &open.taxonomy;
     let counts: std::collections::HashMap<&str, usize> = open.manifest.topics.iter().map(|(id, _, n)| (id.as_str(), *n)).collect();
     match format {
         Format::Json => {

@@ -28,6 +28,7 @@ use crate::model::{Passage, Warning};
 use crate::passages;
 use crate::tag::Tagger;
 use crate::taxonomy::Taxonomy;
+use crate::thesaurus::Thesaurus;
 
 /// Bump when the schema or the manifest changes: older indexes are refused.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -93,6 +94,8 @@ pub struct DocEntry {
     pub language: String,
     pub n_passages: usize,
     pub n_dropped: usize,
+    /// Bibliographic metadata (from BibTeX, or guessed), for citations.
+    pub meta: crate::model::DocMeta,
 }
 
 /// `folio.json`: what the index holds and what it was built from.
@@ -108,6 +111,10 @@ pub struct Manifest {
     /// Topic id → (label, passages tagged).
     pub topics: Vec<(String, String, usize)>,
     pub warnings: Vec<Warning>,
+    /// The corpus's own taxonomy and thesaurus files, when it has them
+    /// (searches use them without reading the corpus).
+    pub taxonomy_source: Option<String>,
+    pub thesaurus_source: Option<String>,
 }
 
 /// The result of a build, for the summary line.
@@ -213,6 +220,14 @@ pub fn taxonomy_for(corpus: &Corpus) -> Result<Taxonomy> {
     }
 }
 
+/// The thesaurus a corpus uses: its own file, else the built-in one.
+pub fn thesaurus_for(corpus: &Corpus) -> Result<Thesaurus> {
+    match &corpus.thesaurus {
+        Some((path, text)) => Thesaurus::parse(text, path),
+        None => Ok(Thesaurus::builtin()),
+    }
+}
+
 /// Progress callback: (documents done, documents in all, current path).
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
@@ -222,7 +237,10 @@ pub fn build(index_dir: &IndexDir, corpus: &Corpus, progress: Progress) -> Resul
     let _lock = lock(&index_dir.root)?;
     clean_leftovers(&index_dir.root);
     let taxonomy = taxonomy_for(corpus)?;
+    // Parsed now so that a malformed thesaurus stops the build with its line and column.
+    thesaurus_for(corpus)?;
     let tagger = Tagger::new(taxonomy.clone());
+    let style = crate::cite::CitationStyle::named(crate::cite::DEFAULT_STYLE)?;
 
     let build_dir = index_dir.root.join(format!(".build-{}", std::process::id()));
     let _ = fs::remove_dir_all(&build_dir);
@@ -240,7 +258,7 @@ pub fn build(index_dir: &IndexDir, corpus: &Corpus, progress: Progress) -> Resul
     let n_docs = corpus.docs.len();
     for (doc_ord, source) in corpus.docs.iter().enumerate() {
         progress(doc_ord, n_docs, &source.rel_path);
-        let built = passages::build(source, &tagger);
+        let built = passages::build(source, &tagger, &style);
         for p in &built.passages {
             writer.add_document(to_document(&fields, p, doc_ord)?)?;
             languages.insert(p.language.clone());
@@ -262,6 +280,7 @@ pub fn build(index_dir: &IndexDir, corpus: &Corpus, progress: Progress) -> Resul
             language: built.language.clone(),
             n_passages: built.passages.len(),
             n_dropped: built.dropped.len(),
+            meta: built.meta.clone(),
         });
     }
     progress(n_docs, n_docs, "");
@@ -278,6 +297,8 @@ pub fn build(index_dir: &IndexDir, corpus: &Corpus, progress: Progress) -> Resul
         languages: languages.into_iter().collect(),
         topics: taxonomy.topics.iter().map(|t| (t.id.clone(), t.label.clone(), topic_counts.get(&t.id).copied().unwrap_or(0))).collect(),
         warnings: corpus.warnings.clone(),
+        taxonomy_source: corpus.taxonomy.as_ref().map(|t| t.1.clone()),
+        thesaurus_source: corpus.thesaurus.as_ref().map(|t| t.1.clone()),
     };
     let manifest_path = build_dir.join(MANIFEST);
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
@@ -363,6 +384,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     pub manifest: Manifest,
     pub path: PathBuf,
+    pub taxonomy: Taxonomy,
+    pub thesaurus: Thesaurus,
 }
 
 /// Opens the live index.
@@ -373,7 +396,15 @@ pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
     analyze::register(&index);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let (_, fields) = schema();
-    Ok(OpenIndex { index, reader, fields, manifest, path: live })
+    let taxonomy = match &manifest.taxonomy_source {
+        Some(src) => Taxonomy::parse(src, corpus::TAXONOMY_FILE)?,
+        None => Taxonomy::builtin(),
+    };
+    let thesaurus = match &manifest.thesaurus_source {
+        Some(src) => Thesaurus::parse(src, corpus::THESAURUS_FILE)?,
+        None => Thesaurus::builtin(),
+    };
+    Ok(OpenIndex { index, reader, fields, manifest, path: live, taxonomy, thesaurus })
 }
 
 impl OpenIndex {

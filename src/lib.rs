@@ -20,3 +20,4 @@ pub mod search;
 pub mod structure;
 pub mod tag;
 pub mod taxonomy;
+pub mod thesaurus;

@@ -87,7 +87,7 @@ struct Draft {
 }
 
 /// Runs the whole pipeline on one document.
-pub fn build(doc: &SourceDoc, tagger: &Tagger) -> BuiltDoc {
+pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> BuiltDoc {
     let (paras, front) = recover(doc);
     let meta = complete_meta(doc, &front);
     let fallback_title = doc.rel_path.clone();
@@ -181,7 +181,7 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger) -> BuiltDoc {
     let body_texts: Vec<&str> = drafts.iter().filter(|d| matches!(d.kind, Kind::Body | Kind::Abstract)).map(|d| d.text.as_str()).collect();
     let context = tagger.document_context(&body_texts, &doc_lang);
 
-    let reference = cite::reference_text(&meta, &fallback_title);
+    let reference = cite::reference_text(&meta, &fallback_title, style);
     let title = meta.title.clone().unwrap_or_else(|| fallback_title.clone());
     let authors: Vec<String> = meta.authors.iter().map(Person::display).collect();
     let passages = drafts

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::index::OpenIndex;
 use crate::model::{Kind, Passage};
 use crate::query::{self, Node, Occur};
+use crate::thesaurus::{Expansion, Thesaurus};
 
 /// What to search for and how to narrow it.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +47,10 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
     /// What the query parser ignored or reinterpreted.
     pub notes: Vec<String>,
+    /// What the thesaurus added to the query.
+    pub expansions: Vec<Expansion>,
+    /// True when near spellings of the query's words were searched too.
+    pub fuzzy: bool,
 }
 
 const EXACT_BOOST: f32 = 1.5;
@@ -53,10 +58,14 @@ const STEM_BOOST: f32 = 1.0;
 const CONTEXT_BOOST: f32 = 0.4;
 const PROXIMITY_BOOST: f32 = 2.0;
 const PROXIMITY_SLOP: u32 = 4;
+const EXPANSION_BOOST: f32 = 0.5;
+/// Below this many hits, near spellings are searched too.
+const FEW_HITS: usize = 3;
 
 /// The analyzed forms of a query word per field.
 struct Analyzed<'a> {
     open: &'a OpenIndex,
+    thesaurus: &'a Thesaurus,
     /// Languages present in the index that have a stemmed field.
     langs: Vec<String>,
 }
@@ -95,16 +104,75 @@ impl Analyzed<'_> {
         match node {
             Node::Word(w) => self.text_query(std::slice::from_ref(w), 0),
             Node::Phrase(words) => self.text_query(words, 0),
-            Node::Group(clauses) => self.group(clauses),
+            Node::Group(clauses) => self.group(clauses).map(|(q, _)| q),
         }
     }
 
-    fn group(&self, clauses: &[(Occur, Node)]) -> Option<Box<dyn Query>> {
+    /// The alternatives of an expansion as one query.
+    fn alternatives(&self, added: &[String]) -> Option<Box<dyn Query>> {
+        let parts: Vec<(TOccur, Box<dyn Query>)> = added
+            .iter()
+            .filter_map(|a| {
+                let words: Vec<String> = a.split_whitespace().map(String::from).collect();
+                self.text_query(&words, 0).map(|q| (TOccur::Should, q))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+    }
+
+    /// A group of clauses, with thesaurus expansions of its plain words and
+    /// phrases, and a bonus for its words standing close together.
+    fn group(&self, clauses: &[(Occur, Node)]) -> Option<(Box<dyn Query>, Vec<Expansion>)> {
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = vec![];
-        for (occur, node) in clauses {
-            if let Some(q) = self.node(node) {
-                parts.push((to_occur(*occur), q));
+        let mut expansions = vec![];
+        // Runs of plain words (and each phrase) are looked up in the thesaurus.
+        let mut i = 0;
+        while i < clauses.len() {
+            let (occur, node) = &clauses[i];
+            let run_end = if matches!(node, Node::Word(_)) && *occur != Occur::MustNot {
+                let mut j = i;
+                while j < clauses.len() && matches!(clauses[j].1, Node::Word(_)) && clauses[j].0 == *occur {
+                    j += 1;
+                }
+                j
+            } else {
+                i + 1
+            };
+            let run = &clauses[i..run_end];
+            let words: Vec<String> = run
+                .iter()
+                .flat_map(|(_, n)| match n {
+                    Node::Word(w) => vec![w.clone()],
+                    Node::Phrase(ws) => ws.clone(),
+                    Node::Group(_) => vec![],
+                })
+                .collect();
+            let found = if *occur == Occur::MustNot || matches!(node, Node::Group(_)) { vec![] } else { self.thesaurus.expand(&words) };
+            if *occur == Occur::Must {
+                // A required word is satisfied by any of its equivalents.
+                for (k, (_, n)) in run.iter().enumerate() {
+                    let Some(q) = self.node(n) else { continue };
+                    let alts = found.iter().find(|e| e.span.0 <= k && k < e.span.0 + e.span.1).and_then(|e| self.alternatives(&e.added));
+                    let q: Box<dyn Query> = match alts {
+                        Some(a) => Box::new(BooleanQuery::new(vec![(TOccur::Should, q), (TOccur::Should, Box::new(BoostQuery::new(a, EXPANSION_BOOST)))])),
+                        None => q,
+                    };
+                    parts.push((TOccur::Must, q));
+                }
+            } else {
+                for (o, n) in run {
+                    if let Some(q) = self.node(n) {
+                        parts.push((to_occur(*o), q));
+                    }
+                }
+                for e in &found {
+                    if let Some(a) = self.alternatives(&e.added) {
+                        parts.push((TOccur::Should, Box::new(BoostQuery::new(a, EXPANSION_BOOST))));
+                    }
+                }
             }
+            expansions.extend(found);
+            i = run_end;
         }
         // Reward the plain words of the query standing close together.
         let words: Vec<String> = clauses
@@ -123,7 +191,25 @@ impl Analyzed<'_> {
         if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
             parts.push((TOccur::Must, Box::new(AllQuery)));
         }
-        Some(Box::new(BooleanQuery::new(parts)))
+        Some((Box::new(BooleanQuery::new(parts)), expansions))
+    }
+
+    /// Near spellings of the query's words (edit distance 1, or 2 for long
+    /// words), for queries whose exact words find little.
+    fn fuzzy(&self, clauses: &[(Occur, Node)]) -> Option<Box<dyn Query>> {
+        let mut words = vec![];
+        collect_words(clauses, &mut words);
+        let parts: Vec<(TOccur, Box<dyn Query>)> = FolioTokenizer::new(None)
+            .terms(&words.join(" "))
+            .into_iter()
+            .filter(|w| w.chars().count() >= 4 && !w.chars().any(crate::lang::is_cjk))
+            .map(|w| {
+                let distance = if w.chars().count() >= 8 { 2 } else { 1 };
+                let q = FuzzyTermQuery::new(Term::from_field_text(self.open.fields.exact, &w), distance, true);
+                (TOccur::Should, Box::new(q) as Box<dyn Query>)
+            })
+            .collect();
+        (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
     }
 }
 
@@ -175,11 +261,17 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     let mut notes = parsed.notes.clone();
     let f = &open.fields;
     let langs: Vec<String> = open.manifest.languages.clone();
-    let analyzed = Analyzed { open, langs };
+    let analyzed = Analyzed { open, thesaurus: &open.thesaurus, langs };
 
     let mut must: Vec<(TOccur, Box<dyn Query>)> = vec![];
+    let mut expansions = vec![];
+    let mut text_query: Option<Box<dyn Query>> = None;
     match analyzed.group(&parsed.clauses) {
-        Some(q) => must.push((TOccur::Must, q)),
+        Some((q, e)) => {
+            expansions = e;
+            text_query = Some(q.box_clone());
+            must.push((TOccur::Must, q));
+        }
         None => {
             if !request.query.trim().is_empty() {
                 notes.push("the query has no searchable words: showing all passages that pass the filters".into());
@@ -259,18 +351,38 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     if let Some((from, to)) = years {
         must.push((TOccur::Must, Box::new(RangeQuery::new(std::ops::Bound::Included(Term::from_field_i64(f.year, i64::from(from))), std::ops::Bound::Included(Term::from_field_i64(f.year, i64::from(to)))))));
     }
-    let query = BooleanQuery::new(must);
-
     let searcher = open.reader.searcher();
-    let mut facet_collector = FacetCollector::for_field("facets");
-    for name in ["topic", "doc", "lang", "year", "author", "kind"] {
-        facet_collector.add_facet(Facet::from_path([name]));
+    let collectors = || {
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for name in ["topic", "doc", "lang", "year", "author", "kind"] {
+            facet_collector.add_facet(Facet::from_path([name]));
+        }
+        (TopDocs::with_limit(request.limit.max(1)).order_by_score(), Count, facet_collector)
+    };
+    let filters: Vec<(TOccur, Box<dyn Query>)> = must.iter().skip(1).map(|(o, q)| (*o, q.box_clone())).collect();
+    let query = BooleanQuery::new(must);
+    let (mut top_docs, mut total, mut facet_counts) = searcher.search(&query, &collectors())?;
+    let mut fuzzy = false;
+    if total < FEW_HITS {
+        // Few hits: search near spellings too, below the exact matches.
+        if let (Some(text), Some(near)) = (text_query, analyzed.fuzzy(&parsed.clauses)) {
+            let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (TOccur::Should, Box::new(BoostQuery::new(text, 4.0)) as Box<dyn Query>),
+                (TOccur::Should, Box::new(BoostQuery::new(near, 0.5))),
+            ]));
+            let mut clauses = vec![(TOccur::Must, either)];
+            clauses.extend(filters);
+            let (t, n, f) = searcher.search(&BooleanQuery::new(clauses), &collectors())?;
+            if n > total {
+                notes.push("few exact matches: near spellings of the query's words were searched too".into());
+                (top_docs, total, facet_counts, fuzzy) = (t, n, f, true);
+            }
+        }
     }
     let limit = request.limit;
-    let top = TopDocs::with_limit(limit.max(1)).order_by_score();
-    let (top_docs, total, facet_counts) = searcher.search(&query, &(top, Count, facet_collector))?;
 
-    let highlighter = Highlighter::new(&parsed, &open.manifest.languages);
+    let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
+    highlighter.add_words(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);
     let mut hits = vec![];
     for (score, addr) in top_docs.into_iter().take(limit) {
         let passage = open.passage(&searcher, addr)?;
@@ -285,7 +397,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
             .collect();
         facets.insert(key.to_string(), counts);
     }
-    Ok(SearchResponse { query: request.query.clone(), total, hits, facets, notes })
+    Ok(SearchResponse { query: request.query.clone(), total, hits, facets, notes, expansions, fuzzy })
 }
 
 /// Authors are stored lower-cased as "family, given": match whole names, and
@@ -332,6 +444,15 @@ impl Highlighter {
             stems.insert(l.clone(), FolioTokenizer::for_lang(l).terms(&text).into_iter().collect());
         }
         Highlighter { exact, stems }
+    }
+
+    /// Highlights these words too (thesaurus expansions).
+    pub fn add_words(&mut self, words: &[String], langs: &[String]) {
+        let text = words.join(" ");
+        self.exact.extend(FolioTokenizer::new(None).terms(&text));
+        for l in langs {
+            self.stems.entry(l.clone()).or_default().extend(FolioTokenizer::for_lang(l).terms(&text));
+        }
     }
 
     /// Byte ranges of matched words in `text`.

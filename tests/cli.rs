@@ -198,7 +198,7 @@ fn show_prints_the_passage_its_citation_and_references() {
     let text = stdout(&out);
     assert!(text.contains("fifth space"), "{text}");
     assert!(text.contains("relies on:") && text.contains("Wang Guiguo"), "{text}");
-    assert!(text.contains("cite: Guan, Yongping"), "{text}");
+    assert!(text.contains("cite: Guan, Y. (n.d.). The Past, Conundrums"), "{text}");
     let out = env.folio(&["show", "nope:1"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -240,5 +240,54 @@ fn tag_reads_text_and_explains() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.starts_with("cybercrime"), "{text}");
-    assert!(text.contains("budapest convention"), "{text}");
+    assert!(text.contains("convention on cybercrime") && text.contains("electronic evidence"), "{text}");
+}
+
+#[test]
+fn cite_offers_every_form_and_any_csl_style() {
+    let env = Env::new(true);
+    let cite = |args: &[&str]| {
+        let mut all = vec!["cite", "mukerji-2020-convention:14"];
+        all.extend_from_slice(args);
+        let out = env.folio(&all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(cite(&["--format", "pandoc"]).trim(), "[@mukerji-2020-convention, ¶14]");
+    assert_eq!(cite(&["--format", "typst"]).trim(), "@mukerji-2020-convention[¶14]");
+    assert_eq!(cite(&["--format", "latex"]).trim(), "\\autocite[¶14]{mukerji-2020-convention}");
+    assert!(cite(&["--format", "bibtex"]).starts_with("@article{mukerji-2020-convention,"));
+    let json: serde_json::Value = serde_json::from_str(&cite(&["--format", "csl-json"])).unwrap();
+    assert_eq!(json[0]["issued"]["date-parts"][0][0], 2020);
+    let apa = cite(&[]);
+    assert!(apa.starts_with("(Mukerji, 2020, para. 14)"), "{apa}");
+    let chicago = cite(&["--style", "chicago-author-date"]);
+    assert!(chicago.contains("Mukerji, Asoke. 2020."), "{chicago}");
+    let csl = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/note-style.csl");
+    let custom = cite(&["--csl", csl.to_str().unwrap()]);
+    assert!(custom.starts_with("Asoke Mukerji, The Need for an International Convention on Cyberspace, para 14."), "{custom}");
+    let out = env.folio(&["cite", "mukerji-2020-convention:14", "--style", "no-such-style"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--csl"), "{}", stderr(&out));
+}
+
+#[test]
+fn search_prints_citations_in_the_requested_form() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "Budapest Convention", "--format", "pandoc", "--limit", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l.starts_with("[@") && l.ends_with(']')), "{lines:?}");
+}
+
+#[test]
+fn explain_shows_thesaurus_expansions() {
+    let env = Env::new(true);
+    let out = env.folio(&["search", "computer crime", "--explain", "--limit", "1"]);
+    assert!(stdout(&out).contains("`computer crime` also searched as") && stdout(&out).contains("`cybercrime`"), "{}", stdout(&out));
+    let out = env.folio(&["search", "cybercrme convenshun", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["fuzzy"], true);
+    assert!(v["total"].as_u64().unwrap() > 0);
 }

@@ -90,13 +90,17 @@ fn tagger() -> Tagger {
     Tagger::new(Taxonomy::builtin())
 }
 
+fn build(doc: &SourceDoc, tagger: &Tagger) -> BuiltDoc {
+    passages::build(doc, tagger, &folio::cite::CitationStyle::named("apa").unwrap())
+}
+
 #[test]
 fn seeds_structure() {
     let corpus = corpus::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
     assert_eq!(corpus.docs.len(), 5);
     let tagger = tagger();
     for doc in &corpus.docs {
-        check("structure", &doc.key, &outline(&passages::build(doc, &tagger)));
+        check("structure", &doc.key, &outline(&build(doc, &tagger)));
     }
 }
 
@@ -110,6 +114,6 @@ fn fixtures_structure() {
     for name in names {
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
         let doc = SourceDoc::from_text(&name, &text);
-        check("fixtures", &name.replace('.', "_"), &outline(&passages::build(&doc, &tagger)));
+        check("fixtures", &name.replace('.', "_"), &outline(&build(&doc, &tagger)));
     }
 }
