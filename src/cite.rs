@@ -185,10 +185,13 @@ pub fn render(meta: &DocMeta, fallback_title: &str, paragraph: Option<u32>, styl
             item.content.write_buf(&mut reference, BufWriteFormat::Plain).map_err(|e| Error::InvalidArgument(e.to_string()))?;
         }
     }
+    // Some styles leave an empty date part behind for year-only dates: "(2015,)".
+    let reference = reference.replace(",)", ")");
+    let mut reference = reference.trim().to_string();
     if meta.guessed {
         reference.push_str(" [metadata guessed from the text]");
     }
-    Ok(Rendered { citation, reference: reference.trim().to_string() })
+    Ok(Rendered { citation: citation.replace(",)", ")"), reference })
 }
 
 /// A reference in the default style, falling back to a plain one when the

@@ -90,10 +90,19 @@ pub enum ExportFormat {
 pub enum Command {
     /// Build the index, or bring it up to date with the corpus.
     Index {
-        /// Rebuild from scratch even when the index is current.
+        /// Rebuild from scratch even when an update would do.
         #[arg(long)]
         rebuild: bool,
-        /// Print the summary as JSON.
+        /// Treat corpus warnings (broken BibTeX entries, unreadable or binary files, …) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Print a report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that the index matches the corpus and the corpus is valid: exit 0 yes, 1 stale, 2 invalid.
+    Check {
+        /// Print a report as JSON on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -203,8 +212,12 @@ impl Config {
 
 /// What a command reports for the exit code.
 pub enum Outcome {
+    /// Exit 0.
     Results,
+    /// Exit 1: no results (for `check`: the index is stale).
     NoResults,
+    /// Exit 2 without an error message of its own (`check` on an invalid corpus).
+    Invalid,
 }
 
 /// Runs the command line. The caller maps the result to an exit code.
@@ -212,7 +225,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     let config = Config::from_args(&args);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let outcome = match args.command {
-        Command::Index { rebuild, json } => cmd_index(&config, rebuild, json, &mut out)?,
+        Command::Index { rebuild, strict, json } => cmd_index(&config, index::BuildOptions { rebuild, strict }, json, &mut out)?,
+        Command::Check { json } => cmd_check(&config, json, &mut out)?,
         Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
         Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
             let kinds = kinds
@@ -233,31 +247,37 @@ pub fn run(args: Args) -> Result<Outcome> {
     Ok(outcome)
 }
 
-fn build(config: &Config, quiet: bool) -> Result<index::BuildReport> {
+fn build(config: &Config, options: index::BuildOptions, quiet: bool) -> Result<index::BuildReport> {
     let started = Instant::now();
-    let corpus = corpus::load(&config.corpus)?;
-    for w in &corpus.warnings {
-        eprintln!("folio: warning: {w}");
-    }
+    let scan = corpus::scan(&config.corpus)?;
     let bar = (!quiet && io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(corpus.docs.len() as u64);
+        let bar = indicatif::ProgressBar::new(scan.docs.len() as u64);
         bar.set_style(indicatif::ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
         bar
     });
-    let mut progress = |done: usize, _total: usize, path: &str| {
+    let mut progress = |done: usize, total: usize, path: &str| {
         if let Some(bar) = &bar {
+            bar.set_length(total as u64);
             bar.set_position(done as u64);
             bar.set_message(path.to_string());
         }
     };
-    let report = index::build(&config.index, &corpus, &mut progress)?;
+    let report = index::build(&config.index, &scan, options, &mut progress)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if !quiet {
+        for w in &report.manifest.warnings {
+            eprintln!("folio: warning: {w}");
+        }
         let m = &report.manifest;
+        let what = if report.full {
+            "indexed".to_string()
+        } else {
+            format!("updated ({} re-indexed, {} unchanged) —", report.n_reindexed, report.n_unchanged)
+        };
         eprintln!(
-            "folio: indexed {} documents, {} passages, {} languages{} in {:.2} s → {}",
+            "folio: {what} {} documents, {} passages, {} languages{} in {:.2} s → {}",
             m.docs.len(),
             m.n_passages,
             m.languages.len(),
@@ -271,51 +291,128 @@ fn build(config: &Config, quiet: bool) -> Result<index::BuildReport> {
 
 /// Builds the index when it is missing or stale, saying so on stderr.
 fn ensure_index(config: &Config) -> Result<index::OpenIndex> {
-    let freshness = match index::freshness(&config.index, &config.corpus) {
-        Ok(f) => f,
-        Err(Error::SchemaMismatch { .. }) => Freshness::Stale(vec!["built by another folio schema".into()]),
-        Err(e) => return Err(e.into()),
-    };
+    let freshness = index::freshness(&config.index, &config.corpus)?;
     match freshness {
         Freshness::Fresh => {}
         Freshness::Missing => {
             eprintln!("folio: no index at {}; building it from {}", config.index.root.display(), config.corpus.display());
-            build(config, false)?;
+            build(config, index::BuildOptions::default(), false)?;
         }
         Freshness::Stale(reasons) => {
             let shown: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
             let more = if reasons.len() > 3 { format!(" and {} more", reasons.len() - 3) } else { String::new() };
-            eprintln!("folio: index out of date ({}{more}); rebuilding", shown.join("; "));
-            build(config, false)?;
+            eprintln!("folio: index out of date ({}{more}); updating it", shown.join("; "));
+            match build(config, index::BuildOptions::default(), false) {
+                Ok(_) => {}
+                // Someone else is updating it: search what is live, and say so.
+                Err(e) if matches!(e.downcast_ref::<Error>(), Some(Error::Locked { .. })) && config.index.live().is_some() => {
+                    eprintln!("folio: another `folio index` is updating the index; searching the current one");
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(index::open(&config.index)?)
 }
 
-fn cmd_index(config: &Config, rebuild: bool, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let freshness = index::freshness(&config.index, &config.corpus).unwrap_or(Freshness::Missing);
-    let report = if !rebuild && freshness == Freshness::Fresh {
+fn cmd_index(config: &Config, options: index::BuildOptions, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let freshness = match index::freshness(&config.index, &config.corpus) {
+        Err(Error::SchemaMismatch { .. }) if options.rebuild => Freshness::Missing,
+        other => other?,
+    };
+    let (status, report) = if !options.rebuild && freshness == Freshness::Fresh {
         let manifest = config.index.manifest()?.ok_or_else(|| anyhow!("index vanished while reading it"))?;
+        if options.strict && !manifest.warnings.is_empty() {
+            return Err(Error::Strict { n: manifest.warnings.len(), first: manifest.warnings[0].to_string() }.into());
+        }
         if !json {
             eprintln!("folio: index is up to date ({} documents, {} passages); `folio index --rebuild` forces a rebuild", manifest.docs.len(), manifest.n_passages);
         }
-        index::BuildReport { manifest, rebuilt: false }
+        let n = manifest.docs.len();
+        ("up-to-date", index::BuildReport { manifest, full: false, n_reindexed: 0, n_removed: 0, n_unchanged: n })
     } else {
-        build(config, json)?
+        let report = build(config, options, json)?;
+        (if report.full { "built" } else { "updated" }, report)
     };
     if json {
         let m = &report.manifest;
         let summary = serde_json::json!({
-            "rebuilt": report.rebuilt,
+            "status": status,
             "documents": m.docs.len(),
             "passages": m.n_passages,
+            "reindexed": report.n_reindexed,
+            "unchanged": report.n_unchanged,
             "languages": m.languages,
             "warnings": m.warnings,
-            "docs": m.docs,
+            "docs": m.docs.iter().map(|d| serde_json::json!({"key": d.key, "path": d.path, "title": d.title, "passages": d.n_passages, "language": d.language})).collect::<Vec<_>>(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
     }
     Ok(Outcome::Results)
+}
+
+/// `folio check`: 0 when the index matches a valid corpus, 1 when it is stale
+/// or missing, 2 when the corpus is invalid (warnings, malformed taxonomy or
+/// thesaurus).
+fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let mut problems: Vec<String> = vec![];
+    let scan = corpus::scan(&config.corpus)?;
+    problems.extend(scan.warnings.iter().map(ToString::to_string));
+    if let Err(e) = index::taxonomy_of(&scan) {
+        problems.push(e.to_string());
+    }
+    if let Err(e) = index::thesaurus_of(&scan) {
+        problems.push(e.to_string());
+    }
+    let freshness = match index::freshness(&config.index, &config.corpus) {
+        Ok(f) => f,
+        Err(e @ Error::SchemaMismatch { .. }) => Freshness::Stale(vec![e.to_string()]),
+        Err(e) => return Err(e.into()),
+    };
+    // Documents' own problems: from the index for unchanged ones, read afresh otherwise.
+    let manifest = config.index.manifest().ok().flatten();
+    for planned in &scan.docs {
+        let known = manifest.as_ref().and_then(|m| m.docs.iter().find(|d| d.path == planned.file.rel_path));
+        match (&freshness, known) {
+            (Freshness::Fresh, Some(d)) => problems.extend(d.warnings.iter().map(ToString::to_string)),
+            _ => problems.extend(corpus::read(planned).warnings.iter().map(ToString::to_string)),
+        }
+    }
+    let (status, code, reasons) = match (&freshness, problems.is_empty()) {
+        (_, false) => ("invalid", Outcome::Invalid, vec![]),
+        (Freshness::Fresh, true) => ("fresh", Outcome::Results, vec![]),
+        (Freshness::Missing, true) => ("missing", Outcome::NoResults, vec!["no index; run `folio index`".to_string()]),
+        (Freshness::Stale(r), true) => ("stale", Outcome::NoResults, r.clone()),
+    };
+    let stale_reasons = match &freshness {
+        Freshness::Stale(r) => r.clone(),
+        Freshness::Missing => vec!["no index".into()],
+        Freshness::Fresh => vec![],
+    };
+    if json {
+        let report = serde_json::json!({"status": status, "fresh": freshness == Freshness::Fresh, "stale_reasons": stale_reasons, "problems": problems});
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        match status {
+            "fresh" => writeln!(out, "index is up to date with {} and the corpus is valid", config.corpus.display())?,
+            "invalid" => {
+                writeln!(out, "the corpus has {} problem(s):", problems.len())?;
+                for p in &problems {
+                    writeln!(out, "  {p}")?;
+                }
+                if !stale_reasons.is_empty() {
+                    writeln!(out, "and the index is out of date ({})", stale_reasons.join("; "))?;
+                }
+            }
+            _ => {
+                writeln!(out, "index is out of date; run `folio index`:")?;
+                for r in &reasons {
+                    writeln!(out, "  {r}")?;
+                }
+            }
+        }
+    }
+    Ok(code)
 }
 
 struct Style {
@@ -554,8 +651,8 @@ fn cmd_tag(config: &Config, text: &str, lang_arg: Option<String>, explain: bool,
     } else {
         text.to_string()
     };
-    let taxonomy = match corpus::load(&config.corpus) {
-        Ok(c) => index::taxonomy_for(&c)?,
+    let taxonomy = match corpus::scan(&config.corpus) {
+        Ok(scan) => index::taxonomy_of(&scan)?,
         Err(_) => taxonomy::Taxonomy::builtin(),
     };
     let tagger = tag::Tagger::new(taxonomy);

@@ -222,8 +222,31 @@ fn hash_metadata(parts: &[Option<(String, String)>]) -> String {
     metadata.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads the whole corpus under `root`.
-pub fn load(root: &Path) -> Result<Corpus> {
+/// A document file with the key and metadata it will be indexed under, not yet read.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub file: FoundFile,
+    pub key: String,
+    pub meta: DocMeta,
+    pub has_entry: bool,
+    /// Hash of the BibTeX entry (or of "no entry"), so that editing one entry
+    /// re-indexes only its document.
+    pub entry_hash: String,
+}
+
+/// The corpus folder listed and its metadata read; documents are read on demand.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub root: PathBuf,
+    pub docs: Vec<Planned>,
+    pub taxonomy: Option<(String, String)>,
+    pub thesaurus: Option<(String, String)>,
+    pub metadata_hash: String,
+    pub warnings: Vec<Warning>,
+}
+
+/// Lists the corpus and reads its metadata files, without reading documents.
+pub fn scan(root: &Path) -> Result<Scan> {
     let mut warnings = vec![];
     let files = find_files(root, &mut warnings)?;
     let bib_src = read_optional(root, BIB_FILE, &mut warnings);
@@ -247,39 +270,90 @@ pub fn load(root: &Path) -> Result<Corpus> {
                     message: format!("entry `{key}` names file `{file}`, which is not in the corpus; add the file or fix the `file` field"),
                 });
             }
+            if let Some(other) = by_file.get(&file) {
+                warnings.push(Warning {
+                    path: BIB_FILE.into(),
+                    message: format!("entries `{other}` and `{key}` both name file `{file}`; `{other}` is used"),
+                });
+                continue;
+            }
             by_file.insert(file, key.clone());
         }
     }
+    let entry_of = |f: &FoundFile| -> Option<String> {
+        let stem_key = key_from_path(&f.rel_path);
+        by_file.get(&f.rel_path).cloned().or_else(|| (entries.contains_key(&stem_key) && !by_file.values().any(|k| *k == stem_key)).then_some(stem_key))
+    };
+    // BibTeX keys are reserved first: a document without an entry never takes one.
+    let mut used_keys: HashSet<String> = files.iter().filter_map(&entry_of).collect();
     let mut docs = vec![];
-    let mut used_keys: HashSet<String> = HashSet::new();
     for f in files {
-        let bytes = match fs::read(&f.path) {
-            Ok(b) => b,
-            Err(e) => {
-                warnings.push(Warning { path: f.rel_path.clone(), message: format!("cannot read: {e}; the rest of the corpus is indexed") });
-                continue;
+        let (meta, has_entry) = match entry_of(&f).and_then(|k| entries.get(&k)) {
+            Some((meta, _)) => (meta.clone(), true),
+            None => {
+                let stem_key = key_from_path(&f.rel_path);
+                let mut key = stem_key.clone();
+                let mut n = 2;
+                while used_keys.contains(&key) {
+                    key = format!("{stem_key}-{n}");
+                    n += 1;
+                }
+                used_keys.insert(key.clone());
+                (DocMeta { key, guessed: true, ..DocMeta::default() }, false)
             }
         };
-        let Some(text) = decode(&bytes, &f.rel_path, &mut warnings) else { continue };
-        if text.trim().is_empty() {
-            warnings.push(Warning { path: f.rel_path.clone(), message: "empty file: no passages".into() });
-        }
-        let stem_key = key_from_path(&f.rel_path);
-        let entry_key = by_file.get(&f.rel_path).cloned().or_else(|| entries.contains_key(&stem_key).then(|| stem_key.clone()));
-        let (meta, has_entry) = match entry_key.and_then(|k| entries.get(&k)) {
-            Some((meta, _)) if !used_keys.contains(&meta.key) => (meta.clone(), true),
-            _ => (DocMeta { key: stem_key.clone(), guessed: true, ..DocMeta::default() }, false),
-        };
-        let mut key = meta.key.clone();
-        let mut n = 2;
-        while used_keys.contains(&key) {
-            key = format!("{}-{n}", meta.key);
-            n += 1;
-        }
-        used_keys.insert(key.clone());
-        docs.push(SourceDoc { key: key.clone(), rel_path: f.rel_path, content_hash: sha256_hex(&bytes), text, meta: DocMeta { key, ..meta }, has_entry });
+        let entry_hash = sha256_hex(meta.bibtex.as_deref().unwrap_or("-").as_bytes());
+        docs.push(Planned { file: f, key: meta.key.clone(), meta, has_entry, entry_hash });
     }
-    Ok(Corpus { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings })
+    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings })
+}
+
+/// A document as read: its content hash ("" when unreadable) and, unless it
+/// was unreadable or binary, its decoded text.
+#[derive(Debug, Clone)]
+pub struct ReadDoc {
+    pub content_hash: String,
+    pub doc: Option<SourceDoc>,
+    /// What went wrong or looks wrong, with the file's path.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and decodes one planned document; problems become its warnings.
+pub fn read(planned: &Planned) -> ReadDoc {
+    let f = &planned.file;
+    let mut warnings = vec![];
+    let bytes = match fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => {
+            warnings.push(Warning { path: f.rel_path.clone(), message: format!("cannot read: {e}; the rest of the corpus is indexed") });
+            return ReadDoc { content_hash: String::new(), doc: None, warnings };
+        }
+    };
+    let content_hash = sha256_hex(&bytes);
+    let Some(text) = decode(&bytes, &f.rel_path, &mut warnings) else {
+        return ReadDoc { content_hash, doc: None, warnings };
+    };
+    if text.trim().is_empty() {
+        warnings.push(Warning { path: f.rel_path.clone(), message: "empty file: no passages".into() });
+    }
+    let doc = SourceDoc { key: planned.key.clone(), rel_path: f.rel_path.clone(), content_hash: content_hash.clone(), text, meta: planned.meta.clone(), has_entry: planned.has_entry };
+    ReadDoc { content_hash, doc: Some(doc), warnings }
+}
+
+/// Reads the whole corpus under `root`.
+pub fn load(root: &Path) -> Result<Corpus> {
+    let scan = scan(root)?;
+    let mut warnings = scan.warnings.clone();
+    let docs = scan
+        .docs
+        .iter()
+        .filter_map(|p| {
+            let r = read(p);
+            warnings.extend(r.warnings);
+            r.doc
+        })
+        .collect();
+    Ok(Corpus { root: scan.root, docs, taxonomy: scan.taxonomy, thesaurus: scan.thesaurus, metadata_hash: scan.metadata_hash, warnings })
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub enum Error {
     UnknownPassage { id: String },
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("--strict: the corpus has {n} warning(s), nothing was indexed; the first: {first}")]
+    Strict { n: usize, first: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

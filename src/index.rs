@@ -19,10 +19,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, ReloadPolicy, TantivyDocument};
 
 use crate::analyze::{self, STEMMED_LANGUAGES};
-use crate::corpus::{self, Corpus};
+use crate::corpus::{self, Scan};
 use crate::error::{Error, Result};
 use crate::model::{Passage, Warning};
 use crate::passages;
@@ -88,27 +88,35 @@ pub struct DocEntry {
     pub key: String,
     pub path: String,
     pub content_hash: String,
-    pub size: u64,
-    pub mtime_ns: i128,
+    /// Hash of the document's BibTeX entry: editing it re-indexes the document.
+    pub entry_hash: String,
     pub title: String,
     pub language: String,
     pub n_passages: usize,
     pub n_dropped: usize,
+    /// Languages of its passages, and passages per topic.
+    pub languages: Vec<String>,
+    pub topic_counts: BTreeMap<String, usize>,
+    /// Problems found reading it (binary, invalid UTF-8, empty, unreadable).
+    pub warnings: Vec<Warning>,
     /// Bibliographic metadata (from BibTeX, or guessed), for citations.
     pub meta: crate::model::DocMeta,
 }
 
-/// `folio.json`: what the index holds and what it was built from.
+/// `folio.json`: what the index holds and what it was built from. It holds
+/// nothing that varies between machines (no times, no absolute paths), so the
+/// same corpus gives the same bytes.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub schema_version: u32,
     pub analyzer_version: u32,
     pub folio_version: String,
+    pub taxonomy_hash: String,
     pub metadata_hash: String,
     pub docs: Vec<DocEntry>,
     pub n_passages: usize,
     pub languages: Vec<String>,
-    /// Topic id → (label, passages tagged).
+    /// Topic id, label, passages tagged.
     pub topics: Vec<(String, String, usize)>,
     pub warnings: Vec<Warning>,
     /// The corpus's own taxonomy and thesaurus files, when it has them
@@ -121,7 +129,11 @@ pub struct Manifest {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub manifest: Manifest,
-    pub rebuilt: bool,
+    /// True for a build from scratch, false for an update.
+    pub full: bool,
+    pub n_reindexed: usize,
+    pub n_removed: usize,
+    pub n_unchanged: usize,
 }
 
 /// Paths inside the index folder.
@@ -162,39 +174,106 @@ pub enum Freshness {
     Stale(Vec<String>),
 }
 
+/// Size and modification time of each indexed file with its content hash,
+/// kept beside the generations (`stat-cache.json`) so that freshness checks
+/// read file metadata only. A cache: losing it costs one hashing pass.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct StatCache {
+    files: BTreeMap<String, (u64, i128, String)>,
+}
+
+const STAT_CACHE: &str = "stat-cache.json";
+
+fn read_stat_cache(root: &Path) -> StatCache {
+    fs::read_to_string(root.join(STAT_CACHE)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// The content hash of a file, from the stat cache when size and time agree.
+fn content_hash(cache: &StatCache, f: &corpus::FoundFile) -> Option<String> {
+    if let Some((size, mtime, hash)) = cache.files.get(&f.rel_path) {
+        if *size == f.size && *mtime == f.mtime_ns {
+            return Some(hash.clone());
+        }
+    }
+    Some(fs::read(&f.path).map(|b| corpus::sha256_hex(&b)).unwrap_or_default())
+}
+
+/// Hash identifying the taxonomy in use (the built-in one included).
+fn taxonomy_hash(scan: &Scan) -> String {
+    corpus::sha256_hex(scan.taxonomy.as_ref().map_or(crate::taxonomy::DEFAULT_TAXONOMY, |t| t.1.as_str()).as_bytes())
+}
+
+/// Why the index cannot simply be updated: another folio built it, or the taxonomy changed.
+fn needs_full_rebuild(manifest: &Manifest, scan: &Scan) -> Option<String> {
+    if manifest.analyzer_version != analyze::ANALYZER_VERSION || manifest.folio_version != env!("CARGO_PKG_VERSION") {
+        Some("built by another folio version".into())
+    } else if manifest.taxonomy_hash != taxonomy_hash(scan) {
+        Some(format!("{} changed", corpus::TAXONOMY_FILE))
+    } else {
+        None
+    }
+}
+
+/// What an update has to do, document by document.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Indexes into `scan.docs` of documents to (re)index.
+    changed: Vec<usize>,
+    /// Keys whose passages leave the index (changed or removed documents).
+    delete_keys: Vec<String>,
+    unchanged: usize,
+    reasons: Vec<String>,
+}
+
+fn plan(manifest: &Manifest, scan: &Scan, cache: &StatCache) -> Plan {
+    let mut plan = Plan::default();
+    let previous: BTreeMap<&str, &DocEntry> = manifest.docs.iter().map(|d| (d.path.as_str(), d)).collect();
+    for (i, planned) in scan.docs.iter().enumerate() {
+        match previous.get(planned.file.rel_path.as_str()) {
+            None => {
+                plan.reasons.push(format!("new file {}", planned.file.rel_path));
+                plan.changed.push(i);
+            }
+            Some(prev) if prev.key != planned.key || prev.entry_hash != planned.entry_hash => {
+                plan.reasons.push(format!("metadata of {} changed", planned.file.rel_path));
+                plan.delete_keys.push(prev.key.clone());
+                plan.changed.push(i);
+            }
+            Some(prev) => {
+                if content_hash(cache, &planned.file).as_deref() == Some(prev.content_hash.as_str()) {
+                    plan.unchanged += 1;
+                } else {
+                    plan.reasons.push(format!("changed file {}", planned.file.rel_path));
+                    plan.delete_keys.push(prev.key.clone());
+                    plan.changed.push(i);
+                }
+            }
+        }
+    }
+    let present: std::collections::HashSet<&str> = scan.docs.iter().map(|p| p.file.rel_path.as_str()).collect();
+    for d in &manifest.docs {
+        if !present.contains(d.path.as_str()) {
+            plan.reasons.push(format!("removed file {}", d.path));
+            plan.delete_keys.push(d.key.clone());
+        }
+    }
+    if manifest.metadata_hash != scan.metadata_hash && plan.reasons.is_empty() {
+        // Only the thesaurus (or bib comments) changed: a new manifest, no re-indexing.
+        plan.reasons.push(format!("{} changed", corpus::THESAURUS_FILE));
+    }
+    plan
+}
+
 /// Compares the live index with the corpus folder. Reads only file metadata,
 /// except for files whose size or modification time changed, which it hashes.
 pub fn freshness(index_dir: &IndexDir, corpus_root: &Path) -> Result<Freshness> {
     let Some(manifest) = index_dir.manifest()? else { return Ok(Freshness::Missing) };
-    let mut reasons = vec![];
-    if manifest.analyzer_version != analyze::ANALYZER_VERSION || manifest.folio_version != env!("CARGO_PKG_VERSION") {
-        reasons.push("built by another folio version".to_string());
+    let scan = corpus::scan(corpus_root)?;
+    if let Some(reason) = needs_full_rebuild(&manifest, &scan) {
+        return Ok(Freshness::Stale(vec![reason]));
     }
-    let mut warnings = vec![];
-    let files = corpus::find_files(corpus_root, &mut warnings)?;
-    let indexed: BTreeMap<&str, &DocEntry> = manifest.docs.iter().map(|d| (d.path.as_str(), d)).collect();
-    for f in &files {
-        match indexed.get(f.rel_path.as_str()) {
-            None => reasons.push(format!("new file {}", f.rel_path)),
-            Some(d) if d.size != f.size || d.mtime_ns != f.mtime_ns => {
-                let same = fs::read(&f.path).map(|b| corpus::sha256_hex(&b) == d.content_hash).unwrap_or(false);
-                if !same {
-                    reasons.push(format!("changed file {}", f.rel_path));
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    let present: std::collections::HashSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
-    for d in &manifest.docs {
-        if !present.contains(d.path.as_str()) {
-            reasons.push(format!("removed file {}", d.path));
-        }
-    }
-    if corpus::metadata_hash(corpus_root) != manifest.metadata_hash {
-        reasons.push(format!("{}, {} or {} changed", corpus::BIB_FILE, corpus::TAXONOMY_FILE, corpus::THESAURUS_FILE));
-    }
-    Ok(if reasons.is_empty() { Freshness::Fresh } else { Freshness::Stale(reasons) })
+    let plan = plan(&manifest, &scan, &read_stat_cache(&index_dir.root));
+    Ok(if plan.reasons.is_empty() { Freshness::Fresh } else { Freshness::Stale(plan.reasons) })
 }
 
 /// Holds `.lock` for the life of a build.
@@ -213,110 +292,300 @@ fn lock(root: &Path) -> Result<BuildLock> {
 }
 
 /// The taxonomy a corpus uses: its own file, else the built-in one.
-pub fn taxonomy_for(corpus: &Corpus) -> Result<Taxonomy> {
-    match &corpus.taxonomy {
+pub fn taxonomy_of(scan: &Scan) -> Result<Taxonomy> {
+    match &scan.taxonomy {
         Some((path, text)) => Taxonomy::parse(text, path),
         None => Ok(Taxonomy::builtin()),
     }
 }
 
 /// The thesaurus a corpus uses: its own file, else the built-in one.
-pub fn thesaurus_for(corpus: &Corpus) -> Result<Thesaurus> {
-    match &corpus.thesaurus {
+pub fn thesaurus_of(scan: &Scan) -> Result<Thesaurus> {
+    match &scan.thesaurus {
         Some((path, text)) => Thesaurus::parse(text, path),
         None => Ok(Thesaurus::builtin()),
     }
 }
 
-/// Progress callback: (documents done, documents in all, current path).
+/// Progress callback: (documents done, documents to do, current path).
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
-/// Builds the index for `corpus` into a new generation and makes it live.
-pub fn build(index_dir: &IndexDir, corpus: &Corpus, progress: Progress) -> Result<BuildReport> {
+/// How to build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Rebuild everything even when an update would do.
+    pub rebuild: bool,
+    /// Treat warnings as errors: nothing is written when the corpus has any.
+    pub strict: bool,
+}
+
+fn index_settings() -> IndexSettings {
+    IndexSettings {
+        sort_by_field: Some(IndexSortByField { field: "ord".into(), order: tantivy::Order::Asc }),
+        ..IndexSettings::default()
+    }
+}
+
+/// The sort key of a passage: a hash of its document key, then its
+/// paragraph. It orders documents inside the index the same way whatever the
+/// history of updates, which is what makes index files reproducible.
+fn ord_of(doc_key: &str, paragraph: u32) -> u64 {
+    let digest = corpus::sha256_hex(doc_key.as_bytes());
+    let high = u64::from_str_radix(&digest[..10], 16).unwrap_or(0);
+    (high << 24) | u64::from(paragraph.min((1 << 24) - 1))
+}
+
+/// Builds or updates the index for the corpus and makes the result live.
+/// Only documents whose content or metadata changed are processed again; a
+/// changed taxonomy or another folio version rebuilds everything.
+pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress: Progress) -> Result<BuildReport> {
     fs::create_dir_all(&index_dir.root).map_err(|e| Error::io(&index_dir.root, e))?;
     let _lock = lock(&index_dir.root)?;
     clean_leftovers(&index_dir.root);
-    let taxonomy = taxonomy_for(corpus)?;
+    let taxonomy = taxonomy_of(scan)?;
     // Parsed now so that a malformed thesaurus stops the build with its line and column.
-    thesaurus_for(corpus)?;
+    thesaurus_of(scan)?;
     let tagger = Tagger::new(taxonomy.clone());
     let style = crate::cite::CitationStyle::named(crate::cite::DEFAULT_STYLE)?;
+    let cache = read_stat_cache(&index_dir.root);
+
+    let previous = match index_dir.manifest() {
+        _ if options.rebuild => None,
+        Ok(m) => m,
+        // Another schema: refused unless the user asked for a rebuild.
+        Err(e @ Error::SchemaMismatch { .. }) => return Err(e),
+        Err(_) => None,
+    };
+    let previous = previous.filter(|m| needs_full_rebuild(m, scan).is_none());
+    let live = index_dir.live();
+    let plan = match &previous {
+        Some(m) => plan(m, scan, &cache),
+        None => Plan { changed: (0..scan.docs.len()).collect(), ..Plan::default() },
+    };
+    let full = previous.is_none();
 
     let build_dir = index_dir.root.join(format!(".build-{}", std::process::id()));
     let _ = fs::remove_dir_all(&build_dir);
     fs::create_dir_all(&build_dir).map_err(|e| Error::io(&build_dir, e))?;
-    let (schema, fields) = schema();
-    let index = Index::create_in_dir(&build_dir, schema)?;
+    let index = match (&previous, &live) {
+        (Some(_), Some(live)) => {
+            // Segment files never change once written: the update starts from
+            // hard links to the live generation's files.
+            for e in fs::read_dir(live).map_err(|e| Error::io(live, e))?.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                if name == MANIFEST || name.starts_with(".tantivy-") {
+                    continue;
+                }
+                let to = build_dir.join(&name);
+                if fs::hard_link(e.path(), &to).is_err() {
+                    fs::copy(e.path(), &to).map_err(|err| Error::io(&to, err))?;
+                }
+            }
+            Index::open_in_dir(&build_dir)?
+        }
+        _ => {
+            let (schema, _) = schema();
+            Index::builder().schema(schema).settings(index_settings()).create_in_dir(&build_dir)?
+        }
+    };
     analyze::register(&index);
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256 << 20)?;
+    let (_, fields) = schema();
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    for key in &plan.delete_keys {
+        writer.delete_term(tantivy::Term::from_field_text(fields.doc, key));
+    }
 
-    let mut docs = vec![];
-    let mut n_passages = 0;
-    let mut languages = std::collections::BTreeSet::new();
-    let mut topic_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let n_docs = corpus.docs.len();
-    for (doc_ord, source) in corpus.docs.iter().enumerate() {
-        progress(doc_ord, n_docs, &source.rel_path);
-        let built = passages::build(source, &tagger, &style);
+    let mut entries: BTreeMap<String, DocEntry> = previous.as_ref().map(|m| m.docs.iter().map(|d| (d.path.clone(), d.clone())).collect()).unwrap_or_default();
+    let mut new_cache = StatCache::default();
+    let n_todo = plan.changed.len();
+    for (done, &i) in plan.changed.iter().enumerate() {
+        let planned = &scan.docs[i];
+        progress(done, n_todo, &planned.file.rel_path);
+        entries.remove(&planned.file.rel_path);
+        let read = corpus::read(planned);
+        new_cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
+        let Some(source) = read.doc else {
+            // Unreadable or binary: recorded, so the next check does not see it as new.
+            entries.insert(
+                planned.file.rel_path.clone(),
+                DocEntry {
+                    key: planned.key.clone(),
+                    path: planned.file.rel_path.clone(),
+                    content_hash: read.content_hash,
+                    entry_hash: planned.entry_hash.clone(),
+                    title: planned.file.rel_path.clone(),
+                    language: crate::lang::UNKNOWN.into(),
+                    n_passages: 0,
+                    n_dropped: 0,
+                    languages: vec![],
+                    topic_counts: BTreeMap::new(),
+                    warnings: read.warnings,
+                    meta: planned.meta.clone(),
+                },
+            );
+            continue;
+        };
+        let built = passages::build(&source, &tagger, &style);
+        let mut topic_counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut languages = std::collections::BTreeSet::new();
         for p in &built.passages {
-            writer.add_document(to_document(&fields, p, doc_ord)?)?;
+            writer.add_document(to_document(&fields, p)?)?;
             languages.insert(p.language.clone());
             for t in &p.topics {
                 *topic_counts.entry(t.clone()).or_default() += 1;
             }
         }
-        n_passages += built.passages.len();
-        let (size, mtime_ns) = fs::metadata(corpus.root.join(&source.rel_path))
-            .map(|m| (m.len(), m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128)))
-            .unwrap_or((0, 0));
-        docs.push(DocEntry {
-            key: source.key.clone(),
-            path: source.rel_path.clone(),
-            content_hash: source.content_hash.clone(),
-            size,
-            mtime_ns,
-            title: built.meta.title.clone().unwrap_or_else(|| source.rel_path.clone()),
-            language: built.language.clone(),
-            n_passages: built.passages.len(),
-            n_dropped: built.dropped.len(),
-            meta: built.meta.clone(),
-        });
+        entries.insert(
+            planned.file.rel_path.clone(),
+            DocEntry {
+                key: source.key.clone(),
+                path: source.rel_path.clone(),
+                content_hash: source.content_hash.clone(),
+                entry_hash: planned.entry_hash.clone(),
+                title: built.meta.title.clone().unwrap_or_else(|| source.rel_path.clone()),
+                language: built.language.clone(),
+                n_passages: built.passages.len(),
+                n_dropped: built.dropped.len(),
+                languages: languages.into_iter().collect(),
+                topic_counts,
+                warnings: read.warnings,
+                meta: built.meta.clone(),
+            },
+        );
     }
-    progress(n_docs, n_docs, "");
+    progress(n_todo, n_todo, "");
+    let mut warnings = scan.warnings.clone();
+    for p in &scan.docs {
+        if let Some(e) = entries.get(&p.file.rel_path) {
+            warnings.extend(e.warnings.iter().cloned());
+        }
+    }
+    if options.strict && !warnings.is_empty() {
+        drop(writer);
+        let _ = fs::remove_dir_all(&build_dir);
+        return Err(Error::Strict { n: warnings.len(), first: warnings[0].to_string() });
+    }
     writer.commit()?;
+    // One final merge: one segment, whatever the history of updates.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
 
+    // The manifest, in corpus order, for the documents still present.
+    let present: std::collections::HashSet<&str> = scan.docs.iter().map(|p| p.file.rel_path.as_str()).collect();
+    entries.retain(|path, _| present.contains(path.as_str()));
+    let docs: Vec<DocEntry> = scan.docs.iter().filter_map(|p| entries.get(&p.file.rel_path).cloned()).collect();
+    for d in &docs {
+        if !new_cache.files.contains_key(&d.path) {
+            if let Some(p) = scan.docs.iter().find(|p| p.file.rel_path == d.path) {
+                new_cache.files.insert(d.path.clone(), (p.file.size, p.file.mtime_ns, d.content_hash.clone()));
+            }
+        }
+    }
+    let mut topic_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut languages = std::collections::BTreeSet::new();
+    for d in &docs {
+        for (t, n) in &d.topic_counts {
+            *topic_counts.entry(t.as_str()).or_default() += n;
+        }
+        languages.extend(d.languages.iter().cloned());
+    }
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         analyzer_version: analyze::ANALYZER_VERSION,
         folio_version: env!("CARGO_PKG_VERSION").to_string(),
-        metadata_hash: corpus.metadata_hash.clone(),
-        docs,
-        n_passages,
+        taxonomy_hash: taxonomy_hash(scan),
+        metadata_hash: scan.metadata_hash.clone(),
+        n_passages: docs.iter().map(|d| d.n_passages).sum(),
         languages: languages.into_iter().collect(),
-        topics: taxonomy.topics.iter().map(|t| (t.id.clone(), t.label.clone(), topic_counts.get(&t.id).copied().unwrap_or(0))).collect(),
-        warnings: corpus.warnings.clone(),
-        taxonomy_source: corpus.taxonomy.as_ref().map(|t| t.1.clone()),
-        thesaurus_source: corpus.thesaurus.as_ref().map(|t| t.1.clone()),
+        topics: taxonomy.topics.iter().map(|t| (t.id.clone(), t.label.clone(), topic_counts.get(t.id.as_str()).copied().unwrap_or(0))).collect(),
+        warnings,
+        taxonomy_source: scan.taxonomy.as_ref().map(|t| t.1.clone()),
+        thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
+        docs,
     };
+    canonicalize(&build_dir, &manifest)?;
     let manifest_path = build_dir.join(MANIFEST);
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
     write_synced(&manifest_path, json.as_bytes())?;
+    sync_dir(&build_dir);
 
     // Make it live: rename the build folder to its generation name, then swap CURRENT.
-    let generation = format!("gen-{}-{}", std::process::id(), now_nanos());
+    let generation = format!("gen-{}-{}", now_nanos(), std::process::id());
     let live_dir = index_dir.root.join(&generation);
     fs::rename(&build_dir, &live_dir).map_err(|e| Error::io(&live_dir, e))?;
-    let previous = index_dir.live();
     let tmp = index_dir.root.join(format!("{CURRENT}.tmp"));
     write_synced(&tmp, generation.as_bytes())?;
     fs::rename(&tmp, index_dir.root.join(CURRENT)).map_err(|e| Error::io(index_dir.root.join(CURRENT), e))?;
-    if let Some(prev) = previous {
+    sync_dir(&index_dir.root);
+    if let Some(prev) = live {
         // Readers that opened the old generation keep their open files.
         let _ = fs::remove_dir_all(prev);
     }
-    Ok(BuildReport { manifest, rebuilt: true })
+    if let Ok(json) = serde_json::to_string(&new_cache) {
+        let _ = write_synced(&index_dir.root.join(STAT_CACHE), json.as_bytes());
+    }
+    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_removed: plan.delete_keys.len().saturating_sub(plan.changed.len().min(plan.delete_keys.len())), n_unchanged: plan.unchanged })
+}
+
+const WRITER_MEMORY: usize = 256 << 20;
+
+fn sync_dir(path: &Path) {
+    if let Ok(dir) = fs::File::open(path) {
+        let _ = dir.sync_all();
+    }
+}
+
+/// Gives tantivy's files names and contents that depend only on what is
+/// indexed: the segment is renamed after a hash of the manifest, and
+/// `meta.json` and `.managed.json` are rewritten in a stable form.
+fn canonicalize(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let meta_path = dir.join("meta.json");
+    let text = fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
+    let mut meta: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::IndexCorrupt { path: meta_path.clone(), message: e.to_string() })?;
+    let identity = serde_json::to_string(manifest).unwrap_or_default();
+    let digest = corpus::sha256_hex(identity.as_bytes());
+    let new_id = &digest[..32];
+    let hyphenated = format!("{}-{}-{}-{}-{}", &new_id[..8], &new_id[8..12], &new_id[12..16], &new_id[16..20], &new_id[20..32]);
+    let mut n_docs = 0u64;
+    let mut managed: Vec<String> = vec!["meta.json".into()];
+    if let Some(segments) = meta.get_mut("segments").and_then(|s| s.as_array_mut()) {
+        if segments.len() == 1 {
+            let seg = &mut segments[0];
+            let old = seg["segment_id"].as_str().unwrap_or_default().replace('-', "");
+            n_docs = seg["max_doc"].as_u64().unwrap_or(0);
+            for e in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                if let Some(ext) = name.strip_prefix(&old).and_then(|r| r.strip_prefix('.')) {
+                    let new_name = format!("{new_id}.{ext}");
+                    fs::rename(e.path(), dir.join(&new_name)).map_err(|err| Error::io(e.path(), err))?;
+                    managed.push(new_name);
+                }
+            }
+            seg["segment_id"] = hyphenated.clone().into();
+        } else {
+            for seg in segments.iter() {
+                let old = seg["segment_id"].as_str().unwrap_or_default().replace('-', "");
+                for e in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
+                    let name = e.file_name().to_string_lossy().to_string();
+                    if name.starts_with(&old) {
+                        managed.push(name);
+                    }
+                }
+            }
+        }
+    }
+    meta["opstamp"] = n_docs.into();
+    meta["payload"] = serde_json::json!({"folio": env!("CARGO_PKG_VERSION"), "schema": SCHEMA_VERSION, "analyzer": analyze::ANALYZER_VERSION, "taxonomy": manifest.taxonomy_hash}).to_string().into();
+    let pretty = serde_json::to_string_pretty(&meta).map_err(|e| Error::IndexCorrupt { path: meta_path.clone(), message: e.to_string() })?;
+    write_synced(&meta_path, format!("{pretty}\n").as_bytes())?;
+    managed.sort();
+    write_synced(&dir.join(".managed.json"), serde_json::to_string(&managed).unwrap_or_default().as_bytes())?;
+    Ok(())
 }
 
 fn now_nanos() -> u128 {
@@ -336,20 +605,21 @@ fn clean_leftovers(root: &Path) {
     if let Ok(entries) = fs::read_dir(root) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with(".build-") || (name.starts_with("gen-") && name != live) {
+            if name.starts_with(".build-") || (name.starts_with("gen-") && name != live) || name == format!("{CURRENT}.tmp") {
                 let _ = fs::remove_dir_all(e.path());
+                let _ = fs::remove_file(e.path());
             }
         }
     }
 }
 
-fn to_document(f: &Fields, p: &Passage, doc_ord: usize) -> Result<TantivyDocument> {
+fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
     let mut d = TantivyDocument::new();
     d.add_text(f.id, &p.id);
     d.add_text(f.doc, &p.doc);
     d.add_text(f.kind, p.kind.as_str());
     d.add_text(f.language, &p.language);
-    d.add_u64(f.ord, ((doc_ord as u64) << 32) | u64::from(p.paragraph));
+    d.add_u64(f.ord, ord_of(&p.doc, p.paragraph));
     d.add_facet(f.facets, Facet::from_path(["doc", p.doc.as_str()]));
     d.add_facet(f.facets, Facet::from_path(["lang", p.language.as_str()]));
     d.add_facet(f.facets, Facet::from_path(["kind", p.kind.as_str()]));
@@ -416,19 +686,18 @@ impl OpenIndex {
         serde_json::from_str(&json).map_err(|e| Error::IndexCorrupt { path: self.path.clone(), message: format!("stored passage unreadable: {e}; run `folio index --rebuild`") })
     }
 
-    /// Every passage in corpus order.
+    /// Every passage in corpus order (documents by path, then paragraphs).
     pub fn all_passages(&self) -> Result<Vec<Passage>> {
         let searcher = self.reader.searcher();
-        let mut addrs = vec![];
+        let order: BTreeMap<&str, usize> = self.manifest.docs.iter().enumerate().map(|(i, d)| (d.key.as_str(), i)).collect();
+        let mut passages = vec![];
         for (seg_ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let ords = reader.fast_fields().u64("ord")?;
             for doc in reader.doc_ids_alive() {
-                let ord = ords.first(doc).unwrap_or(0);
-                addrs.push((ord, tantivy::DocAddress::new(seg_ord as u32, doc)));
+                passages.push(self.passage(&searcher, tantivy::DocAddress::new(seg_ord as u32, doc))?);
             }
         }
-        addrs.sort();
-        addrs.into_iter().map(|(_, a)| self.passage(&searcher, a)).collect()
+        passages.sort_by_key(|p| (order.get(p.doc.as_str()).copied().unwrap_or(usize::MAX), p.paragraph));
+        Ok(passages)
     }
 
     /// One passage by id.

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(Outcome::Results) => ExitCode::SUCCESS,
         Ok(Outcome::NoResults) => ExitCode::from(1),
+        Ok(Outcome::Invalid) => ExitCode::from(2),
         Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("folio: error: {e:#}");

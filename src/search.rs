@@ -239,6 +239,49 @@ fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
     ))
 }
 
+/// BM25 statistics computed from the live documents' field norms, not from
+/// the totals tantivy carries through merges (which it estimates once
+/// documents were deleted). The same documents then give the same scores
+/// whether the index was built at once or updated in steps.
+struct ExactStatistics<'a> {
+    searcher: &'a tantivy::Searcher,
+    totals: BTreeMap<Field, u64>,
+}
+
+impl<'a> ExactStatistics<'a> {
+    fn new(searcher: &'a tantivy::Searcher, fields: &[Field]) -> Result<Self> {
+        let mut totals = BTreeMap::new();
+        for &field in fields {
+            let mut total = 0u64;
+            for reader in searcher.segment_readers() {
+                let norms = reader.get_fieldnorms_reader(field)?;
+                for doc in reader.doc_ids_alive() {
+                    total += u64::from(norms.fieldnorm(doc));
+                }
+            }
+            totals.insert(field, total);
+        }
+        Ok(ExactStatistics { searcher, totals })
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for ExactStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        match self.totals.get(&field) {
+            Some(t) => Ok(*t),
+            None => self.searcher.total_num_tokens(field),
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.searcher.num_docs())
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
 /// Parses "2010..2020", "2015", "..2015", "2010..".
 pub fn parse_years(s: &str) -> Result<(i32, i32)> {
     let bad = || Error::InvalidArgument(format!("cannot read year range `{s}`: write FROM..TO, e.g. `--year 2015..2020`, or one year, e.g. `--year 2017`"));
@@ -361,7 +404,10 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     };
     let filters: Vec<(TOccur, Box<dyn Query>)> = must.iter().skip(1).map(|(o, q)| (*o, q.box_clone())).collect();
     let query = BooleanQuery::new(must);
-    let (mut top_docs, mut total, mut facet_counts) = searcher.search(&query, &collectors())?;
+    let mut scored_fields = vec![f.exact, f.context];
+    scored_fields.extend(open.manifest.languages.iter().filter_map(|l| f.stemmed.get(l).copied()));
+    let stats = ExactStatistics::new(&searcher, &scored_fields)?;
+    let (mut top_docs, mut total, mut facet_counts) = searcher.search_with_statistics_provider(&query, &collectors(), &stats)?;
     let mut fuzzy = false;
     if total < FEW_HITS {
         // Few hits: search near spellings too, below the exact matches.
@@ -372,7 +418,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
             ]));
             let mut clauses = vec![(TOccur::Must, either)];
             clauses.extend(filters);
-            let (t, n, f) = searcher.search(&BooleanQuery::new(clauses), &collectors())?;
+            let (t, n, f) = searcher.search_with_statistics_provider(&BooleanQuery::new(clauses), &collectors(), &stats)?;
             if n > total {
                 notes.push("few exact matches: near spellings of the query's words were searched too".into());
                 (top_docs, total, facet_counts, fuzzy) = (t, n, f, true);

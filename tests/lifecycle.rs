@@ -1,0 +1,156 @@
+//! The index lifecycle: reproducible builds, incremental updates, `check`,
+//! `--strict`, schema refusal, and a build that dies half-way.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn copy_corpus(to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+fn folio(corpus: &Path, index: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["--corpus", corpus.to_str().unwrap(), "--index", index.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// File name → bytes of the live generation.
+fn index_files(index: &Path) -> BTreeMap<String, Vec<u8>> {
+    let live = fs::read_to_string(index.join("CURRENT")).unwrap();
+    let dir: PathBuf = index.join(live.trim());
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().to_string_lossy().to_string(), fs::read(e.path()).unwrap())).collect()
+}
+
+#[test]
+fn two_builds_of_the_same_corpus_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    ok(folio(&corpus, &dir.path().join("a"), &["index"]));
+    // Another clone of the corpus: other modification times, same bytes.
+    let corpus2 = dir.path().join("corpus2");
+    copy_corpus(&corpus2);
+    ok(folio(&corpus2, &dir.path().join("b"), &["index"]));
+    let (a, b) = (index_files(&dir.path().join("a")), index_files(&dir.path().join("b")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs");
+    }
+}
+
+#[test]
+fn an_update_reindexes_only_what_changed_and_matches_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let index = dir.path().join("index");
+    ok(folio(&corpus, &index, &["index"]));
+    fs::write(corpus.join("kulikova-2015-contest.txt"), fs::read_to_string(corpus.join("kulikova-2015-contest.txt")).unwrap() + "\nStates now accuse each other of espionage against trade secrets in every forum.\n").unwrap();
+    fs::write(corpus.join("added.md"), "# Added Note\n\nA new note on the attribution of cyber operations and the evidence states publish before countermeasures.\n").unwrap();
+    fs::remove_file(corpus.join("wang-dilemma.txt")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&ok(folio(&corpus, &index, &["index", "--json"]))).unwrap();
+    assert_eq!(report["status"], "updated");
+    assert_eq!(report["reindexed"], 2);
+    assert_eq!(report["unchanged"], 3);
+    let updated_export = ok(folio(&corpus, &index, &["export", "--format", "jsonl"]));
+    let full = dir.path().join("full");
+    ok(folio(&corpus, &full, &["index", "--rebuild"]));
+    assert_eq!(updated_export, ok(folio(&corpus, &full, &["export", "--format", "jsonl"])));
+    for q in ["espionage trade secrets", "attribution evidence", "cyber sovereignty"] {
+        // Same hits, same scores, same order (compared whole, reported briefly).
+        let (a, b) = (ok(folio(&corpus, &index, &["search", q, "--format", "json"])), ok(folio(&corpus, &full, &["search", q, "--format", "json"])));
+        let first_diff = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+        assert!(a == b, "{q}: updated and full indexes differ at {first_diff:?}");
+    }
+    assert!(!updated_export.contains("\"doc\":\"wang-dilemma\""));
+    // Nothing changed: nothing is done.
+    let report: serde_json::Value = serde_json::from_str(&ok(folio(&corpus, &index, &["index", "--json"]))).unwrap();
+    assert_eq!(report["status"], "up-to-date");
+}
+
+#[test]
+fn check_reports_fresh_stale_and_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let index = dir.path().join("index");
+    assert_eq!(folio(&corpus, &index, &["check"]).status.code(), Some(1), "missing index is stale");
+    ok(folio(&corpus, &index, &["index"]));
+    assert_eq!(folio(&corpus, &index, &["check"]).status.code(), Some(0));
+    fs::write(corpus.join("new.txt"), "A new paragraph about norms of responsible state behaviour in cyberspace.\n").unwrap();
+    let out = folio(&corpus, &index, &["check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "stale");
+    assert!(v["stale_reasons"][0].as_str().unwrap().contains("new.txt"));
+    ok(folio(&corpus, &index, &["index"]));
+    let bib = fs::read_to_string(corpus.join("references.bib")).unwrap();
+    fs::write(corpus.join("references.bib"), format!("{bib}\n@article{{broken,\n  title = {{Unclosed\n")).unwrap();
+    let out = folio(&corpus, &index, &["check", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "invalid");
+    assert!(v["problems"][0].as_str().unwrap().contains("references.bib"), "{v}");
+    // --strict refuses to index a corpus with warnings and leaves the live index alone.
+    let before = index_files(&index);
+    let out = folio(&corpus, &index, &["index", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--strict"));
+    assert_eq!(index_files(&index), before);
+    // Without --strict the broken entry is skipped and the rest indexed.
+    let out = folio(&corpus, &index, &["index"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BibTeX entry `broken` skipped"));
+}
+
+#[test]
+fn an_index_of_another_schema_is_refused_until_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let index = dir.path().join("index");
+    ok(folio(&corpus, &index, &["index"]));
+    let live = index.join(fs::read_to_string(index.join("CURRENT")).unwrap().trim());
+    let manifest = fs::read_to_string(live.join("folio.json")).unwrap().replacen("\"schema_version\": 1", "\"schema_version\": 0", 1);
+    fs::write(live.join("folio.json"), manifest).unwrap();
+    for args in [&["search", "norms"][..], &["index"][..]] {
+        let out = folio(&corpus, &index, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("folio index --rebuild"), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    ok(folio(&corpus, &index, &["index", "--rebuild"]));
+    assert_eq!(folio(&corpus, &index, &["search", "norms"]).status.code(), Some(0));
+}
+
+#[test]
+fn leftovers_of_a_killed_build_do_not_disturb_readers_and_are_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let index = dir.path().join("index");
+    ok(folio(&corpus, &index, &["index"]));
+    // What a build killed at any point leaves: a half-written build folder, a
+    // generation never made live, a CURRENT.tmp.
+    fs::create_dir_all(index.join(".build-99999")).unwrap();
+    fs::write(index.join(".build-99999/meta.json"), "{ half").unwrap();
+    fs::create_dir_all(index.join("gen-0-99999")).unwrap();
+    fs::write(index.join("CURRENT.tmp"), "gen-0-99999").unwrap();
+    assert_eq!(folio(&corpus, &index, &["search", "sovereignty"]).status.code(), Some(0));
+    ok(folio(&corpus, &index, &["index", "--rebuild"]));
+    let names: Vec<String> = fs::read_dir(&index).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert!(!names.iter().any(|n| n.starts_with(".build-") || n == "gen-0-99999" || n == "CURRENT.tmp"), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("gen-")).count(), 1);
+}
