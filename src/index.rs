@@ -399,13 +399,14 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     let mut entries: BTreeMap<String, DocEntry> = previous.as_ref().map(|m| m.docs.iter().map(|d| (d.path.clone(), d.clone())).collect()).unwrap_or_default();
     let mut new_cache = StatCache::default();
     let n_todo = plan.changed.len();
-    for (done, &i) in plan.changed.iter().enumerate() {
-        let planned = &scan.docs[i];
-        progress(done, n_todo, &planned.file.rel_path);
+    // Documents are cleaned, tagged and cited in parallel, and handed to the
+    // index writer in corpus order.
+    let mut add = |k: usize, read: corpus::ReadDoc, built: Option<passages::BuiltDoc>| -> Result<()> {
+        let planned = &scan.docs[plan.changed[k]];
+        progress(k, n_todo, &planned.file.rel_path);
         entries.remove(&planned.file.rel_path);
-        let read = corpus::read(planned);
         new_cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
-        let Some(source) = read.doc else {
+        let (Some(source), Some(built)) = (read.doc, built) else {
             // Unreadable or binary: recorded, so the next check does not see it as new.
             entries.insert(
                 planned.file.rel_path.clone(),
@@ -424,9 +425,8 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
                     meta: planned.meta.clone(),
                 },
             );
-            continue;
+            return Ok(());
         };
-        let built = passages::build(&source, &tagger, &style);
         let mut topic_counts: BTreeMap<String, usize> = BTreeMap::new();
         let mut languages = std::collections::BTreeSet::new();
         for p in &built.passages {
@@ -453,7 +453,22 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
                 meta: built.meta.clone(),
             },
         );
-    }
+        Ok(())
+    };
+    parallel_in_order(
+        n_todo,
+        |k| {
+            let mut read = corpus::read(&scan.docs[plan.changed[k]]);
+            // A bug must cost one document, not the run: the document is
+            // reported and skipped.
+            let built = read.doc.as_ref().and_then(|d| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| passages::build(d, &tagger, &style))).ok());
+            if read.doc.is_some() && built.is_none() {
+                read.warnings.push(Warning { path: scan.docs[plan.changed[k]].file.rel_path.clone(), message: "internal error while processing this file: skipped (please report it with the file)".into() });
+            }
+            (read, built)
+        },
+        |k, (read, built)| add(k, read, built),
+    )?;
     progress(n_todo, n_todo, "");
     let mut warnings = scan.warnings.clone();
     for p in &scan.docs {
@@ -533,6 +548,69 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
 }
 
 const WRITER_MEMORY: usize = 256 << 20;
+
+/// How far workers may run ahead of the document being handed on, so that a
+/// slow document does not make the others pile up in memory.
+const MAX_AHEAD: usize = 32;
+
+/// Runs `work` on 0..n in worker threads (one per core) and gives each result
+/// to `consume` in order 0, 1, 2, …; stops at the first error of `consume`.
+fn parallel_in_order<T: Send>(
+    n: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut consume: impl FnMut(usize, T) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{mpsc, Condvar, Mutex};
+    let n_workers = std::thread::available_parallelism().map_or(1, |c| c.get()).min(n.max(1));
+    let next = AtomicUsize::new(0);
+    let consumed = (Mutex::new(0usize), Condvar::new());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<(usize, T)>(MAX_AHEAD);
+        for _ in 0..n_workers {
+            let tx = tx.clone();
+            let (next, consumed, stop, work) = (&next, &consumed, &stop, &work);
+            scope.spawn(move || loop {
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                if k >= n || stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                {
+                    let mut done = consumed.0.lock().unwrap_or_else(|e| e.into_inner());
+                    while k >= *done + MAX_AHEAD && !stop.load(Ordering::SeqCst) {
+                        done = consumed.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+                if tx.send((k, work(k))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
+        let mut want = 0;
+        let mut result = Ok(());
+        for (k, item) in rx {
+            pending.insert(k, item);
+            while let Some(item) = pending.remove(&want) {
+                if let Err(e) = consume(want, item) {
+                    result = Err(e);
+                    break;
+                }
+                want += 1;
+                *consumed.0.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                consumed.1.notify_all();
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        stop.store(true, Ordering::SeqCst);
+        consumed.1.notify_all();
+        result
+    })
+}
 
 fn sync_dir(path: &Path) {
     if let Ok(dir) = fs::File::open(path) {

@@ -28,22 +28,41 @@ pub const UNKNOWN: &str = "und";
 /// Detects the language of `text`; falls back to `prior` when the text is short
 /// or the detector is unsure.
 pub fn detect(text: &str, prior: Option<&str>) -> String {
-    let n_letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let info = Detector::new().detect(text);
-    let cjk = text.chars().filter(|c| is_cjk(*c)).count();
-    if let Some(info) = info {
-        let code = iso639_1(info.lang());
-        // Han text is reliable on far fewer characters than alphabetic text.
-        let enough = n_letters >= 40 || (cjk >= 6 && matches!(code, "zh" | "ja"));
-        if enough && (info.is_reliable() || prior.is_none() || info.confidence() > 0.5) {
-            return code.to_string();
-        }
-        if prior.is_none() && info.confidence() > 0.2 {
-            return code.to_string();
+    // A few hundred characters tell the language about as well as the whole text.
+    let sample = match text.char_indices().nth(SAMPLE_CHARS) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    let n_letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    let cjk = sample.chars().filter(|c| is_cjk(*c)).count();
+    if let Some(prior) = prior {
+        // Too short to leave the document's language: no need to ask.
+        if n_letters < 80 && cjk < 6 {
+            // (n_letters counts the sample only, which is enough to decide.)
+            return prior.to_string();
         }
     }
-    prior.unwrap_or(UNKNOWN).to_string()
+    let Some(info) = Detector::new().detect(sample) else { return prior.unwrap_or(UNKNOWN).to_string() };
+    let code = iso639_1(info.lang());
+    if prior == Some(code) {
+        return code.to_string();
+    }
+    match prior {
+        // Leaving the document's language takes a long, clearly worded passage;
+        // Han text is reliable on far fewer characters than alphabetic text.
+        Some(prior) => {
+            let enough = n_letters >= 80 || (cjk >= 6 && matches!(code, "zh" | "ja"));
+            if enough && info.is_reliable() { code.to_string() } else { prior.to_string() }
+        }
+        None => {
+            let enough = n_letters >= 20 || (cjk >= 2 && matches!(code, "zh" | "ja"));
+            if enough && info.confidence() > 0.2 { code.to_string() } else { UNKNOWN.to_string() }
+        }
+    }
 }
+
+/// Characters of a text that language detection looks at.
+const SAMPLE_CHARS: usize = 400;
 
 /// Han ideographs, kana and hangul: scripts written without spaces between words.
 pub fn is_cjk(c: char) -> bool {

@@ -13,7 +13,7 @@ use crate::model::{Citation, Cite, DocMeta, Heading, Kind, Passage, Person, Sour
 use crate::references::{self, Marker};
 use crate::structure::{self, FrontMatter, Para, Role};
 use crate::tag::Tagger;
-use crate::{cite, lang};
+use crate::{cite, lang, tag};
 
 /// A document after the pipeline.
 #[derive(Debug, Clone)]
@@ -86,6 +86,59 @@ struct Draft {
     section_path: Vec<Heading>,
 }
 
+/// Passages longer than this are split at sentence ends: a passage is what
+/// a writer quotes, and a whole speech on one line is not one.
+const MAX_PASSAGE_CHARS: usize = 3000;
+/// Chunks of a split passage aim for about this length.
+const TARGET_PASSAGE_CHARS: usize = 1500;
+
+/// Byte offsets in `text` where a chunk may end: after a sentence end
+/// followed by a space and a capital, else after any space.
+fn chunk_ends(text: &str) -> Vec<usize> {
+    let mut ends = vec![];
+    let mut start = 0;
+    while text.len() - start > MAX_PASSAGE_CHARS {
+        let window_end = floor_char(text, start + MAX_PASSAGE_CHARS);
+        let target = floor_char(text, start + TARGET_PASSAGE_CHARS);
+        let window = &text[target..window_end];
+        let sentence = window.match_indices(". ").map(|(i, _)| target + i + 2).find(|&i| text[i..].starts_with(char::is_uppercase));
+        let end = sentence.or_else(|| window.rfind(' ').map(|i| target + i + 1)).unwrap_or(window_end);
+        let end = if end <= start { window_end } else { end };
+        ends.push(end);
+        start = end;
+    }
+    ends
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn split_long(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        if d.text.len() <= MAX_PASSAGE_CHARS || matches!(d.kind, Kind::Reference) {
+            out.push(d);
+            continue;
+        }
+        let mut start = 0;
+        let ends = chunk_ends(&d.text);
+        for end in ends.into_iter().chain(std::iter::once(d.text.len())) {
+            let text = d.text[start..end].trim().to_string();
+            start = end;
+            if text.is_empty() {
+                continue;
+            }
+            out.push(Draft { kind: d.kind, text, raw: String::new(), marker: d.marker.clone(), line_start: d.line_start, line_end: d.line_end, section_path: d.section_path.clone() });
+        }
+    }
+    out
+}
+
 /// Runs the whole pipeline on one document.
 pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> BuiltDoc {
     let (paras, front) = recover(doc);
@@ -136,6 +189,8 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
         });
     }
 
+    let mut drafts = split_long(drafts);
+
     // Reference entries first: markers point at them.
     let mut by_number: HashMap<String, usize> = HashMap::new();
     let mut parsed: HashMap<usize, crate::model::Reference> = HashMap::new();
@@ -173,13 +228,18 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
     }
 
     // Language: the document's, then each passage's with it as the prior.
-    let body_sample: String = drafts.iter().filter(|d| d.kind == Kind::Body).map(|d| d.text.as_str()).collect::<Vec<_>>().join(" ").chars().take(20_000).collect();
+    let body_sample: String = drafts.iter().filter(|d| d.kind == Kind::Body).map(|d| d.text.as_str()).collect::<Vec<_>>().join(" ").chars().take(2_000).collect();
     let doc_lang = lang::detect(&body_sample, None);
     let languages: Vec<String> = drafts.iter().map(|d| lang::detect(&d.text, Some(&doc_lang))).collect();
 
-    // Topics: the document's own evidence is context for each passage.
-    let body_texts: Vec<&str> = drafts.iter().filter(|d| matches!(d.kind, Kind::Body | Kind::Abstract)).map(|d| d.text.as_str()).collect();
-    let context = tagger.document_context(&body_texts, &doc_lang);
+    // Topics: each passage's evidence, and the document's (all of it) as context.
+    let evidences: Vec<Option<tag::RawEvidence>> = drafts
+        .iter()
+        .zip(&languages)
+        .map(|(d, l)| matches!(d.kind, Kind::Body | Kind::Abstract).then(|| tagger.evidence(&d.text, l)))
+        .collect();
+    let context = tagger.document_context(&evidences.iter().flatten().collect::<Vec<_>>());
+    let mut heading_evidence: HashMap<(String, String), tag::RawEvidence> = HashMap::new();
 
     let reference = cite::reference_text(&meta, &fallback_title, style);
     let title = meta.title.clone().unwrap_or_else(|| fallback_title.clone());
@@ -188,14 +248,19 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
         .into_iter()
         .zip(cites_of)
         .zip(languages)
+        .zip(evidences)
         .enumerate()
-        .map(|(i, ((d, cites), language))| {
+        .map(|(i, (((d, cites), language), evidence))| {
             let paragraph = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let heading = d.section_path.last().map(|h| h.text.clone());
-            let tags = if matches!(d.kind, Kind::Body | Kind::Abstract) {
-                tagger.tag(&d.text, &language, heading.as_deref(), &context)
-            } else {
-                Default::default()
+            let tags = match evidence {
+                Some(ev) => {
+                    let heading_ev = heading.as_ref().map(|h| {
+                        heading_evidence.entry((h.clone(), language.clone())).or_insert_with(|| tagger.evidence(h, &language)).clone()
+                    });
+                    tagger.tag_with(&d.text, ev, heading_ev.as_ref(), &context)
+                }
+                None => Default::default(),
             };
             Passage {
                 id: id_of(i),

@@ -50,7 +50,7 @@ pub struct Tagger {
 }
 
 /// Raw evidence per topic index: term → (count, weight).
-type RawEvidence = Vec<BTreeMap<String, (u32, f32)>>;
+pub type RawEvidence = Vec<BTreeMap<String, (u32, f32)>>;
 
 /// Weight of a term found inside an enumeration ("botnets, spam, terrorism,
 /// and election interference"): a word in a list is mentioned in passing.
@@ -203,12 +203,20 @@ impl Tagger {
         evidence.values().map(|(count, weight)| weight * (1.0 + (*count as f32).ln())).sum()
     }
 
-    /// A document's context for tagging its passages: the evidence of its whole
-    /// text, per topic, scaled to 0..1 by the strongest topic.
-    pub fn document_context(&self, texts: &[&str], lang: &str) -> Vec<f32> {
-        let joined = texts.join("\n");
-        let ev = self.evidence(&joined, lang);
-        let totals: Vec<f32> = ev.iter().map(Self::total).collect();
+    /// A document's context for tagging its passages: the evidence of all its
+    /// passages together, per topic, scaled to 0..1 by the strongest topic.
+    pub fn document_context(&self, passages: &[&RawEvidence]) -> Vec<f32> {
+        let mut merged: RawEvidence = vec![BTreeMap::new(); self.taxonomy.topics.len()];
+        for ev in passages {
+            for (topic, terms) in ev.iter().enumerate() {
+                for (term, (count, weight)) in terms {
+                    let e = merged[topic].entry(term.clone()).or_insert((0, *weight));
+                    e.0 += count;
+                    e.1 = e.1.max(*weight);
+                }
+            }
+        }
+        let totals: Vec<f32> = merged.iter().map(Self::total).collect();
         let max = totals.iter().copied().fold(0.0f32, f32::max);
         totals.iter().map(|t| if max > 0.0 { t / max } else { 0.0 }).collect()
     }
@@ -216,8 +224,12 @@ impl Tagger {
     /// Tags one passage. `heading` is its section heading; `document` the
     /// context from [`Tagger::document_context`] (empty for free text).
     pub fn tag(&self, text: &str, lang: &str, heading: Option<&str>, document: &[f32]) -> Tags {
-        let text_ev = self.evidence(text, lang);
         let heading_ev = heading.map(|h| self.evidence(h, lang));
+        self.tag_with(text, self.evidence(text, lang), heading_ev.as_ref(), document)
+    }
+
+    /// Tags a passage whose evidence (and its heading's) is already computed.
+    pub fn tag_with(&self, text: &str, text_ev: RawEvidence, heading_ev: Option<&RawEvidence>, document: &[f32]) -> Tags {
         // A term said once in a long passage is said in passing: evidence is
         // discounted by the square root of the length beyond a short paragraph.
         let n_words = text.split_whitespace().count().max(text.chars().filter(|c| crate::lang::is_cjk(*c)).count() / 2);
@@ -225,7 +237,7 @@ impl Tagger {
         let mut tags = Tags::default();
         for (i, topic) in self.taxonomy.topics.iter().enumerate() {
             let text_total = Self::total(&text_ev[i]) / length_factor;
-            let heading_total = heading_ev.as_ref().map_or(0.0, |h| Self::total(&h[i]));
+            let heading_total = heading_ev.map_or(0.0, |h| Self::total(&h[i]));
             let doc_share = document.get(i).copied().unwrap_or(0.0);
             // Context only strengthens a topic the passage itself touches, or
             // one its heading names outright.
@@ -244,7 +256,7 @@ impl Tagger {
                 .iter()
                 .map(|(term, (count, weight))| Evidence { term: term.clone(), count: *count, weight: *weight, source: "text" })
                 .collect();
-            if let Some(h) = &heading_ev {
+            if let Some(h) = heading_ev {
                 evidence.extend(h[i].iter().map(|(term, (count, weight))| Evidence { term: term.clone(), count: *count, weight: *weight, source: "heading" }));
             }
             if context > 0.0 && doc_share > 0.0 {

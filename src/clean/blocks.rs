@@ -113,8 +113,21 @@ fn split_block(block: &[RawLine], vocab: &Vocab, out: &mut Vec<Unit>) {
             push_unit(out, &lines, start, end, None, marker, page_break, vocab);
         }
     };
-    for line in block {
+    for (idx, line) in block.iter().enumerate() {
         let text = line.text.trim_end();
+        // Setext headings: a line underlined with `===` or `---` (Markdown,
+        // reStructuredText); an overline of the same kind is skipped too.
+        if is_rule(text) {
+            continue;
+        }
+        if let Some(next) = block.get(idx + 1) {
+            if is_rule(next.text.trim_end()) && text.trim().chars().count() <= 120 && !text.trim().is_empty() {
+                flush(&mut open, out);
+                let level = if next.text.trim_start().starts_with('=') { 1 } else { 2 };
+                push_unit(out, &[text.trim().to_string()], line.no, next.no, Some(level), None, line.page_break_before, vocab);
+                continue;
+            }
+        }
         if let Some(caps) = MD_HEADING.captures(text) {
             flush(&mut open, out);
             let level = u8::try_from(caps[1].len()).unwrap_or(6);
@@ -147,6 +160,12 @@ fn split_block(block: &[RawLine], vocab: &Vocab, out: &mut Vec<Unit>) {
         }
     }
     flush(&mut open, out);
+}
+
+/// A line made of one repeated rule character (`=====`, `-----`, `~~~~`).
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.chars().count() >= 3 && t.chars().all(|c| c == t.chars().next().unwrap_or(' ')) && t.starts_with(['=', '-', '~', '^', '*', '#', '+'])
 }
 
 /// The line ends in a word cut by a hyphen ("recommenda-").
