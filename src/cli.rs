@@ -289,9 +289,17 @@ fn build(config: &Config, options: index::BuildOptions, quiet: bool) -> Result<i
     Ok(report)
 }
 
-/// Builds the index when it is missing or stale, saying so on stderr.
+/// Opens the index, first building it when it is missing or updating it when
+/// it is stale, saying so on stderr.
 fn ensure_index(config: &Config) -> Result<index::OpenIndex> {
-    let freshness = index::freshness(&config.index, &config.corpus)?;
+    let freshness = match index::open(&config.index) {
+        Ok(open) => match index::freshness_of(&open.manifest, &config.index, &config.corpus)? {
+            Freshness::Fresh => return Ok(open),
+            stale => stale,
+        },
+        Err(Error::IndexMissing { .. }) => Freshness::Missing,
+        Err(e) => return Err(e.into()),
+    };
     match freshness {
         Freshness::Fresh => {}
         Freshness::Missing => {

@@ -77,8 +77,19 @@ pub struct Corpus {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of bytes (a table lookup: hashing runs once per file on
+/// every freshness check, where `format!` per byte showed up in profiles).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 fn mtime_ns(meta: &fs::Metadata) -> i128 {
@@ -135,8 +146,10 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
             continue;
         }
         let path = entry.path();
-        // Follow symlinks: metadata() resolves them; a dangling link is reported.
-        let meta = match fs::metadata(&path) {
+        // Follow symlinks (metadata() resolves them; a dangling link is
+        // reported); plain entries use the cheaper directory-relative stat.
+        let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
+        let meta = match if is_link { fs::metadata(&path) } else { entry.metadata() } {
             Ok(m) => m,
             Err(e) => {
                 warnings.push(Warning { path: rel(&path), message: format!("cannot read: {e}") });
@@ -219,7 +232,7 @@ fn hash_metadata(parts: &[Option<(String, String)>]) -> String {
         metadata.update(part.as_ref().map_or("-", |p| p.1.as_str()).as_bytes());
         metadata.update([0u8]);
     }
-    metadata.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&metadata.finalize())
 }
 
 /// A document file with the key and metadata it will be indexed under, not yet read.
@@ -280,18 +293,23 @@ pub fn scan(root: &Path) -> Result<Scan> {
             by_file.insert(file, key.clone());
         }
     }
-    let entry_of = |f: &FoundFile| -> Option<String> {
-        let stem_key = key_from_path(&f.rel_path);
-        by_file.get(&f.rel_path).cloned().or_else(|| (entries.contains_key(&stem_key) && !by_file.values().any(|k| *k == stem_key)).then_some(stem_key))
+    let named: HashSet<&String> = by_file.values().collect();
+    let stem_keys: Vec<String> = files.iter().map(|f| key_from_path(&f.rel_path)).collect();
+    let entry_of = |i: usize| -> Option<String> {
+        let f = &files[i];
+        let stem_key = &stem_keys[i];
+        by_file.get(&f.rel_path).cloned().or_else(|| (entries.contains_key(stem_key) && !named.contains(stem_key)).then(|| stem_key.clone()))
     };
     // BibTeX keys are reserved first: a document without an entry never takes one.
-    let mut used_keys: HashSet<String> = files.iter().filter_map(&entry_of).collect();
+    let entry_keys: Vec<Option<String>> = (0..files.len()).map(entry_of).collect();
+    let mut used_keys: HashSet<String> = entry_keys.iter().flatten().cloned().collect();
+    let no_entry_hash = sha256_hex(b"-");
     let mut docs = vec![];
-    for f in files {
-        let (meta, has_entry) = match entry_of(&f).and_then(|k| entries.get(&k)) {
+    for (i, f) in files.iter().enumerate() {
+        let (meta, has_entry) = match entry_keys[i].as_ref().and_then(|k| entries.get(k)) {
             Some((meta, _)) => (meta.clone(), true),
             None => {
-                let stem_key = key_from_path(&f.rel_path);
+                let stem_key = stem_keys[i].clone();
                 let mut key = stem_key.clone();
                 let mut n = 2;
                 while used_keys.contains(&key) {
@@ -302,8 +320,11 @@ pub fn scan(root: &Path) -> Result<Scan> {
                 (DocMeta { key, guessed: true, ..DocMeta::default() }, false)
             }
         };
-        let entry_hash = sha256_hex(meta.bibtex.as_deref().unwrap_or("-").as_bytes());
-        docs.push(Planned { file: f, key: meta.key.clone(), meta, has_entry, entry_hash });
+        let entry_hash = match &meta.bibtex {
+            Some(b) => sha256_hex(b.as_bytes()),
+            None => no_entry_hash.clone(),
+        };
+        docs.push(Planned { file: f.clone(), key: meta.key.clone(), meta, has_entry, entry_hash });
     }
     Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings })
 }

@@ -35,6 +35,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 const MANIFEST: &str = "folio.json";
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".lock";
+const THESAURUS_CACHE: &str = "thesaurus.json";
 
 /// The fields of folio's tantivy schema.
 #[derive(Clone)]
@@ -96,8 +97,10 @@ pub struct DocEntry {
     pub n_dropped: usize,
     /// Languages of its passages, and passages per topic.
     pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub topic_counts: BTreeMap<String, usize>,
     /// Problems found reading it (binary, invalid UTF-8, empty, unreadable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
     /// Bibliographic metadata (from BibTeX, or guessed), for citations.
     pub meta: crate::model::DocMeta,
@@ -154,16 +157,26 @@ impl IndexDir {
     }
 
     pub fn manifest(&self) -> Result<Option<Manifest>> {
-        let Some(live) = self.live() else { return Ok(None) };
-        let path = live.join(MANIFEST);
-        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::IndexCorrupt { path: path.clone(), message: e.to_string() })?;
-        let found = value.get("schema_version").and_then(|v| v.as_u64()).unwrap_or(0);
-        if found != u64::from(SCHEMA_VERSION) {
-            return Err(Error::SchemaMismatch { path: self.root.clone(), found: found.to_string(), expected: SCHEMA_VERSION.to_string() });
+        match self.live() {
+            Some(live) => read_manifest(&live, &self.root).map(Some),
+            None => Ok(None),
         }
-        serde_json::from_value(value).map(Some).map_err(|e| Error::IndexCorrupt { path, message: e.to_string() })
     }
+}
+
+/// Reads a generation's manifest; one of another schema is refused.
+fn read_manifest(generation: &Path, root: &Path) -> Result<Manifest> {
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: Option<u64>,
+    }
+    let path = generation.join(MANIFEST);
+    let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let found = serde_json::from_str::<Version>(&text).ok().and_then(|v| v.schema_version).unwrap_or(0);
+    if found != u64::from(SCHEMA_VERSION) {
+        return Err(Error::SchemaMismatch { path: root.to_path_buf(), found: found.to_string(), expected: SCHEMA_VERSION.to_string() });
+    }
+    serde_json::from_str(&text).map_err(|e| Error::IndexCorrupt { path, message: format!("{e}; run `folio index --rebuild`") })
 }
 
 /// Whether the index matches the corpus, and if not, why.
@@ -267,12 +280,19 @@ fn plan(manifest: &Manifest, scan: &Scan, cache: &StatCache) -> Plan {
 /// Compares the live index with the corpus folder. Reads only file metadata,
 /// except for files whose size or modification time changed, which it hashes.
 pub fn freshness(index_dir: &IndexDir, corpus_root: &Path) -> Result<Freshness> {
-    let Some(manifest) = index_dir.manifest()? else { return Ok(Freshness::Missing) };
+    match index_dir.manifest()? {
+        Some(manifest) => freshness_of(&manifest, index_dir, corpus_root),
+        None => Ok(Freshness::Missing),
+    }
+}
+
+/// Freshness of the index whose manifest is `manifest`.
+pub fn freshness_of(manifest: &Manifest, index_dir: &IndexDir, corpus_root: &Path) -> Result<Freshness> {
     let scan = corpus::scan(corpus_root)?;
-    if let Some(reason) = needs_full_rebuild(&manifest, &scan) {
+    if let Some(reason) = needs_full_rebuild(manifest, &scan) {
         return Ok(Freshness::Stale(vec![reason]));
     }
-    let plan = plan(&manifest, &scan, &read_stat_cache(&index_dir.root));
+    let plan = plan(manifest, &scan, &read_stat_cache(&index_dir.root));
     Ok(if plan.reasons.is_empty() { Freshness::Fresh } else { Freshness::Stale(plan.reasons) })
 }
 
@@ -373,7 +393,7 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
             // hard links to the live generation's files.
             for e in fs::read_dir(live).map_err(|e| Error::io(live, e))?.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
-                if name == MANIFEST || name.starts_with(".tantivy-") {
+                if name == MANIFEST || name == THESAURUS_CACHE || name.starts_with(".tantivy-") {
                     continue;
                 }
                 let to = build_dir.join(&name);
@@ -524,8 +544,11 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
         docs,
     };
     canonicalize(&build_dir, &manifest)?;
+    // The compiled thesaurus, so that searches do not stem every term again.
+    let thesaurus = serde_json::to_string(&thesaurus_of(scan)?).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    write_synced(&build_dir.join(THESAURUS_CACHE), thesaurus.as_bytes())?;
     let manifest_path = build_dir.join(MANIFEST);
-    let json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
+    let json = serde_json::to_string(&manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
     write_synced(&manifest_path, json.as_bytes())?;
     sync_dir(&build_dir);
 
@@ -738,8 +761,9 @@ pub struct OpenIndex {
 
 /// Opens the live index.
 pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
-    let manifest = index_dir.manifest()?.ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
+    // CURRENT is read once: the manifest and the segments come from the same generation.
     let live = index_dir.live().ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
+    let manifest = read_manifest(&live, &index_dir.root)?;
     let index = Index::open_in_dir(&live).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
     analyze::register(&index);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -748,9 +772,11 @@ pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
         Some(src) => Taxonomy::parse(src, corpus::TAXONOMY_FILE)?,
         None => Taxonomy::builtin(),
     };
-    let thesaurus = match &manifest.thesaurus_source {
-        Some(src) => Thesaurus::parse(src, corpus::THESAURUS_FILE)?,
-        None => Thesaurus::builtin(),
+    let cached = fs::read_to_string(live.join(THESAURUS_CACHE)).ok().and_then(|t| serde_json::from_str::<Thesaurus>(&t).ok());
+    let thesaurus = match (cached, &manifest.thesaurus_source) {
+        (Some(t), _) => t,
+        (None, Some(src)) => Thesaurus::parse(src, corpus::THESAURUS_FILE)?,
+        (None, None) => Thesaurus::builtin(),
     };
     Ok(OpenIndex { index, reader, fields, manifest, path: live, taxonomy, thesaurus })
 }

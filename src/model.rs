@@ -154,19 +154,30 @@ pub struct Passage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct DocMeta {
     pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     /// BibTeX entry type ("article", "online"), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
     /// True when title/authors were read from the text, not from BibTeX.
+    #[serde(default)]
     pub guessed: bool,
     /// The raw BibTeX entry, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bibtex: Option<String>,
 }
 

@@ -37,7 +37,7 @@ struct File {
 }
 
 /// A compiled thesaurus.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, Deserialize)]
 pub struct Thesaurus {
     groups: Vec<Vec<String>>,
     /// Key (exact or stemmed words joined by spaces) → groups.
