@@ -109,6 +109,7 @@ pub enum Command {
     /// Search passages; builds the index first when it is missing or out of date.
     Search {
         /// Words, "phrases", AND/OR/NOT, -exclude, +require, field:value filters.
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// Only passages tagged with this topic (repeatable; see `folio topics`).
         #[arg(long = "topic")]

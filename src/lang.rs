@@ -42,6 +42,13 @@ pub fn detect(text: &str, prior: Option<&str>) -> String {
             return prior.to_string();
         }
     }
+    if let Some(prior) = prior {
+        // Prose full of the document language's function words is in that
+        // language: no need for the (comparatively slow) trigram detector.
+        if stopword_share(sample, prior) >= 0.2 {
+            return prior.to_string();
+        }
+    }
     let Some(info) = Detector::new().detect(sample) else { return prior.unwrap_or(UNKNOWN).to_string() };
     let code = iso639_1(info.lang());
     if prior == Some(code) {
@@ -59,6 +66,38 @@ pub fn detect(text: &str, prior: Option<&str>) -> String {
             if enough && info.confidence() > 0.2 { code.to_string() } else { UNKNOWN.to_string() }
         }
     }
+}
+
+/// The commonest function words of the languages folio meets most; words
+/// that are common in several of them ("a", "de", "la") are left out.
+fn stopwords(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "en" => &["the", "of", "and", "to", "in", "is", "that", "for", "it", "with", "as", "on", "by", "this", "are", "be", "which", "from", "or", "its", "their", "has", "have", "was", "not"],
+        "fr" => &["le", "les", "des", "et", "du", "est", "une", "dans", "pour", "qui", "que", "sur", "au", "aux", "pas", "par", "ce", "son", "ses", "sont"],
+        "es" => &["el", "los", "las", "del", "y", "que", "en", "es", "por", "para", "una", "con", "su", "sus", "al", "se", "lo", "como", "más", "son"],
+        "de" => &["der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "dem", "ein", "eine", "zu", "auf", "für", "sich", "auch", "im", "werden", "sind"],
+        "ru" => &["и", "в", "не", "на", "что", "с", "по", "как", "это", "из", "к", "для", "от", "о", "его", "их", "так", "но", "или", "является"],
+        "it" => &["il", "di", "che", "e", "per", "gli", "della", "delle", "del", "non", "sono", "una", "con", "nel", "alla"],
+        "pt" => &["o", "os", "que", "e", "do", "da", "dos", "das", "não", "uma", "com", "para", "por", "no", "na"],
+        _ => &[],
+    }
+}
+
+/// Share of a text's words that are function words of `lang`.
+fn stopword_share(text: &str, lang: &str) -> f32 {
+    let list = stopwords(lang);
+    if list.is_empty() {
+        return 0.0;
+    }
+    let mut n_words = 0usize;
+    let mut n_stop = 0usize;
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+        n_words += 1;
+        if w.chars().all(char::is_lowercase) && list.contains(&w) || list.contains(&w.to_lowercase().as_str()) {
+            n_stop += 1;
+        }
+    }
+    if n_words < 12 { 0.0 } else { n_stop as f32 / n_words as f32 }
 }
 
 /// Characters of a text that language detection looks at.

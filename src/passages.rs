@@ -178,6 +178,11 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
                 text = text[m.len()..].trim_start().to_string();
             }
         }
+        if text.trim().is_empty() {
+            // A label with nothing after it ("Abstract:") is no passage.
+            dropped.push((p.unit.line_start, p.unit.line_end, "empty after its label"));
+            continue;
+        }
         drafts.push(Draft {
             kind,
             text,
@@ -212,7 +217,10 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
             continue;
         }
         let (text, markers) = references::extract_markers(&d.text, &known);
-        d.text = text;
+        // A paragraph that is nothing but markers keeps them as its text.
+        if !text.trim().is_empty() {
+            d.text = text;
+        }
         let mut cites = vec![];
         for Marker { label, numbers, author_year } in markers {
             if let Some((name, year)) = author_year {

@@ -65,6 +65,7 @@ const FEW_HITS: usize = 3;
 /// The analyzed forms of a query word per field.
 struct Analyzed<'a> {
     open: &'a OpenIndex,
+    searcher: &'a tantivy::Searcher,
     thesaurus: &'a Thesaurus,
     /// Languages present in the index that have a stemmed field.
     langs: Vec<String>,
@@ -162,6 +163,7 @@ impl Analyzed<'_> {
             } else {
                 for (o, n) in run {
                     if let Some(q) = self.node(n) {
+                        let q = if *o == Occur::MustNot { self.materialize(q) } else { q };
                         parts.push((to_occur(*o), q));
                     }
                 }
@@ -192,6 +194,25 @@ impl Analyzed<'_> {
             parts.push((TOccur::Must, Box::new(AllQuery)));
         }
         Some((Box::new(BooleanQuery::new(parts)), expansions))
+    }
+
+    /// The passages a query matches, as a query on their sort keys.
+    ///
+    /// Why: tantivy 0.27 asserts (debug builds) when a phrase scorer sits in an
+    /// exclusion set and starts past the first candidate document; excluding
+    /// by a set of terms avoids the phrase scorer there. Exclusions are rare and
+    /// small, so running the excluded query once costs little.
+    fn materialize(&self, q: Box<dyn Query>) -> Box<dyn Query> {
+        let Ok(docs) = self.searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector) else { return q };
+        let mut terms = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let reader = self.searcher.segment_reader(addr.segment_ord);
+            if let Some(ord) = reader.fast_fields().u64("ord").ok().and_then(|c| c.first(addr.doc_id)) {
+                terms.push(Term::from_field_u64(self.open.fields.ord, ord));
+            }
+        }
+        terms.sort();
+        Box::new(tantivy::query::TermSetQuery::new(terms))
     }
 
     /// Near spellings of the query's words (edit distance 1, or 2 for long
@@ -304,7 +325,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     let mut notes = parsed.notes.clone();
     let f = &open.fields;
     let langs: Vec<String> = open.manifest.languages.clone();
-    let analyzed = Analyzed { open, thesaurus: &open.thesaurus, langs };
+    let searcher = open.reader.searcher();
+    let analyzed = Analyzed { open, searcher: &searcher, thesaurus: &open.thesaurus, langs };
 
     let mut must: Vec<(TOccur, Box<dyn Query>)> = vec![];
     let mut expansions = vec![];
@@ -394,13 +416,14 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     if let Some((from, to)) = years {
         must.push((TOccur::Must, Box::new(RangeQuery::new(std::ops::Bound::Included(Term::from_field_i64(f.year, i64::from(from))), std::ops::Bound::Included(Term::from_field_i64(f.year, i64::from(to)))))));
     }
-    let searcher = open.reader.searcher();
     let collectors = || {
         let mut facet_collector = FacetCollector::for_field("facets");
         for name in ["topic", "doc", "lang", "year", "author", "kind"] {
             facet_collector.add_facet(Facet::from_path([name]));
         }
-        (TopDocs::with_limit(request.limit.max(1)).order_by_score(), Count, facet_collector)
+        // A limit past the number of passages only costs memory.
+        let limit = request.limit.clamp(1, usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1));
+        (TopDocs::with_limit(limit).order_by_score(), Count, facet_collector)
     };
     let filters: Vec<(TOccur, Box<dyn Query>)> = must.iter().skip(1).map(|(o, q)| (*o, q.box_clone())).collect();
     let query = BooleanQuery::new(must);

@@ -153,9 +153,16 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
         let a_text = paras[a].unit.text.clone();
         let b_text = paras[b].unit.text.clone();
         if ends_sentence(&a_text) && b_text.starts_with(char::is_lowercase) {
-            // Earliest cut whose tail repeats other text.
-            if let Some(pos) = mid_sentence_capitals(&a_text)
+            // Earliest cut whose tail repeats other text; an inset is short, so
+            // only the paragraph's last stretch is searched (no quadratic cost
+            // on huge paragraphs).
+            let mut horizon = a_text.len().saturating_sub(MAX_INSET_BYTES);
+            while !a_text.is_char_boundary(horizon) {
+                horizon += 1;
+            }
+            if let Some(pos) = mid_sentence_capitals(&a_text[horizon..])
                 .into_iter()
+                .map(|p| p + horizon)
                 .find(|&pos| a_text.len() - pos >= 40 && index.covered(&a_text[pos..], &[a]) >= 0.8)
             {
                 paras[a].unit.text = a_text[..pos].trim_end().to_string();
@@ -163,7 +170,7 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
         } else if is_unfinished(&a_text) && b_text.starts_with(char::is_uppercase) {
             // The inset ends where a "sentence" starts in lower case.
             let mut search = 0;
-            while let Some(off) = b_text[search..].find(". ") {
+            while let Some(off) = b_text[search..].find(". ").filter(|o| search + o < MAX_INSET_BYTES) {
                 let pos = search + off + 2;
                 if b_text[pos..].starts_with(char::is_lowercase) {
                     if pos >= 40 && index.covered(&b_text[..pos], &[b]) >= 0.8 {
@@ -176,6 +183,9 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
         }
     }
 }
+
+/// Longest pull-quote looked for at a paragraph's edge.
+const MAX_INSET_BYTES: usize = 2000;
 
 fn heading_between(paras: &[Para], a: usize, b: usize) -> bool {
     paras[a + 1..b].iter().any(|p| !matches!(p.role, Role::Drop(_) | Role::Bio | Role::Note | Role::Entry(crate::model::Kind::Note)))
