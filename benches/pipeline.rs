@@ -43,22 +43,27 @@ fn source_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Writes a corpus of about `target` passages: whole copies of the bench
-/// text under distinct names, then a prefix of it. `per_passage` is bytes per
-/// passage measured on one copy.
-fn make_corpus(dir: &Path, files: &[(String, Vec<u8>)], target: usize, per_passage: f64) -> u64 {
+/// text under distinct names, then files in an interleaved order (so that a
+/// partial copy has the mix of the whole) until the passage count, known per
+/// file from the base build, reaches the target.
+fn make_corpus(dir: &Path, files: &[(String, Vec<u8>)], target: usize, passages_of: &std::collections::HashMap<String, usize>) -> u64 {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir).unwrap();
-    let mut bytes_needed = (target as f64 * per_passage) as u64;
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    // Interleave: every k-th file first, so prefixes sample both collections.
+    order.sort_by_key(|i| (i * 7919) % files.len());
+    let mut n = 0usize;
     let mut written = 0u64;
     let mut copy = 0;
     'outer: loop {
-        for (name, data) in files {
-            if bytes_needed == 0 {
+        for &i in &order {
+            if n >= target {
                 break 'outer;
             }
+            let (name, data) = &files[i];
             fs::write(dir.join(format!("c{copy:02}-{name}")), data).unwrap();
             written += data.len() as u64;
-            bytes_needed = bytes_needed.saturating_sub(data.len() as u64);
+            n += passages_of.get(name).copied().unwrap_or(1).max(1);
         }
         copy += 1;
     }
@@ -248,7 +253,11 @@ fn main() {
     writeln!(report, "| plain tantivy, `en_stem`-equivalent analyzer, paragraphs | {:.2} s | {plain_mbs:.2} | {:.0} |", plain_time.as_secs_f64(), plain_docs as f64 / plain_time.as_secs_f64()).unwrap();
     writeln!(report, "\nfolio / plain tantivy throughput: **{:.0}%** (target ≥ 60%).\n", 100.0 * folio_mbs / plain_mbs).unwrap();
     println!("throughput: folio {folio_mbs:.2} MB/s, tantivy {plain_mbs:.2} MB/s");
-    let per_passage = base_bytes as f64 / folio_passages as f64;
+    // Passages per source file, from the base build (file c00-NAME → NAME).
+    let base_open = index::open(&IndexDir::new(work.join("index-base"))).unwrap();
+    let passages_of: std::collections::HashMap<String, usize> =
+        base_open.manifest.docs.iter().map(|d| (d.path.trim_start_matches("c00-").to_string(), d.n_passages)).collect();
+    drop(base_open);
     let index_bytes = dir_size(&work.join("index-base"));
     writeln!(report, "Index size: {:.2} MB on disk per MB of text ({} passages).\n", index_bytes as f64 / base_bytes as f64, folio_passages).unwrap();
 
@@ -260,7 +269,7 @@ fn main() {
     for &target in scales {
         let corpus = work.join(format!("corpus-{target}"));
         let index_dir = work.join(format!("index-{target}"));
-        let bytes = make_corpus(&corpus, &files, target, per_passage);
+        let bytes = make_corpus(&corpus, &files, target, &passages_of);
         let n_files = fs::read_dir(&corpus).unwrap().count();
         let peak = if target >= 1_000_000 {
             let _ = fs::remove_dir_all(&index_dir);

@@ -502,9 +502,15 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
         return Err(Error::Strict { n: warnings.len(), first: warnings[0].to_string() });
     }
     writer.commit()?;
-    // One final merge: one segment, whatever the history of updates.
+    // A build from scratch ends with one segment (canonical files). An update
+    // that only adds documents adds a small segment, merged only when segments
+    // pile up: rewriting a 100k-passage segment to add one document would
+    // dominate the update.
+    // (Deleted passages must be merged away too: tantivy's document
+    // frequencies count them until then, and scores would drift.)
     let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
+    let has_deletes = index.searchable_segment_metas()?.iter().any(|m| m.has_deletes());
+    if segments.len() > 1 && (full || has_deletes || segments.len() > MAX_SEGMENTS_AFTER_UPDATE) {
         writer.merge(&segments).wait()?;
     }
     writer.garbage_collect_files().wait()?;
@@ -571,6 +577,8 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
 }
 
 const WRITER_MEMORY: usize = 256 << 20;
+/// Segments an index may have after updates before they are merged into one.
+const MAX_SEGMENTS_AFTER_UPDATE: usize = 8;
 
 /// How far workers may run ahead of the document being handed on, so that a
 /// slow document does not make the others pile up in memory.

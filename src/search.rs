@@ -422,7 +422,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
             facet_collector.add_facet(Facet::from_path([name]));
         }
         // A limit past the number of passages only costs memory.
-        let limit = request.limit.clamp(1, usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1));
+        // A few candidates past the limit, so that ties at the cut are decided by sort key.
+        let limit = request.limit.saturating_add(8).clamp(1, usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1));
         (TopDocs::with_limit(limit).order_by_score(), Count, facet_collector)
     };
     let filters: Vec<(TOccur, Box<dyn Query>)> = must.iter().skip(1).map(|(o, q)| (*o, q.box_clone())).collect();
@@ -449,6 +450,13 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
         }
     }
     let limit = request.limit;
+    // Equal scores are ordered by the passages' sort keys, not by where the
+    // passages sit in the index, so that an updated index ranks ties the same
+    // way as one built from scratch.
+    let ord_of = |addr: &tantivy::DocAddress| searcher.segment_reader(addr.segment_ord).fast_fields().u64("ord").ok().and_then(|c| c.first(addr.doc_id)).unwrap_or(u64::MAX);
+    let mut keyed: Vec<(f32, u64, tantivy::DocAddress)> = top_docs.into_iter().map(|(s, a)| (s, ord_of(&a), a)).collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let top_docs: Vec<(f32, tantivy::DocAddress)> = keyed.into_iter().map(|(s, _, a)| (s, a)).collect();
 
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
     highlighter.add_words(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);

@@ -3,7 +3,7 @@
 //! concepts), read from `thesaurus.toml` in the corpus or the built-in copy.
 //! Terms match on exact words and on stems in the languages folio stems most.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -40,8 +40,9 @@ struct File {
 #[derive(Debug, Clone, Default, serde::Serialize, Deserialize)]
 pub struct Thesaurus {
     groups: Vec<Vec<String>>,
-    /// Key (exact or stemmed words joined by spaces) → groups.
-    index: HashMap<String, Vec<usize>>,
+    /// Key (exact or stemmed words joined by spaces) → groups. Ordered, so
+    /// that its cache in the index is the same bytes every build.
+    index: BTreeMap<String, Vec<usize>>,
 }
 
 /// What a query was expanded with.

@@ -124,7 +124,8 @@ fn an_index_of_another_schema_is_refused_until_rebuilt() {
     let index = dir.path().join("index");
     ok(folio(&corpus, &index, &["index"]));
     let live = index.join(fs::read_to_string(index.join("CURRENT")).unwrap().trim());
-    let manifest = fs::read_to_string(live.join("folio.json")).unwrap().replacen("\"schema_version\": 1", "\"schema_version\": 0", 1);
+    let manifest = fs::read_to_string(live.join("folio.json")).unwrap().replacen("\"schema_version\":1", "\"schema_version\":0", 1);
+    assert!(manifest.contains("\"schema_version\":0"));
     fs::write(live.join("folio.json"), manifest).unwrap();
     for args in [&["search", "norms"][..], &["index"][..]] {
         let out = folio(&corpus, &index, args);
@@ -153,4 +154,22 @@ fn leftovers_of_a_killed_build_do_not_disturb_readers_and_are_cleaned() {
     let names: Vec<String> = fs::read_dir(&index).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     assert!(!names.iter().any(|n| n.starts_with(".build-") || n == "gen-0-99999" || n == "CURRENT.tmp"), "{names:?}");
     assert_eq!(names.iter().filter(|n| n.starts_with("gen-")).count(), 1);
+}
+
+#[test]
+fn an_update_that_only_adds_documents_ranks_like_a_full_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let index = dir.path().join("index");
+    ok(folio(&corpus, &index, &["index"]));
+    fs::write(corpus.join("zz-added.txt"), "Norms of responsible state behaviour were endorsed again; the norms remain voluntary and the debate on sovereignty continues.\n").unwrap();
+    let report: serde_json::Value = serde_json::from_str(&ok(folio(&corpus, &index, &["index", "--json"]))).unwrap();
+    assert_eq!(report["reindexed"], 1);
+    let full = dir.path().join("full");
+    ok(folio(&corpus, &full, &["index"]));
+    for q in ["norms", "sovereignty", "\"responsible state behaviour\""] {
+        let (a, b) = (ok(folio(&corpus, &index, &["search", q, "--format", "json", "--limit", "20"])), ok(folio(&corpus, &full, &["search", q, "--format", "json", "--limit", "20"])));
+        assert!(a == b, "{q}: updated and full indexes differ");
+    }
 }
