@@ -126,6 +126,10 @@ pub struct Manifest {
     /// (searches use them without reading the corpus).
     pub taxonomy_source: Option<String>,
     pub thesaurus_source: Option<String>,
+    /// Field name → sum of the live documents' field norms, for BM25 (see
+    /// `search::ExactStatistics`); computed once per build instead of per search.
+    #[serde(default)]
+    pub field_tokens: BTreeMap<String, u64>,
 }
 
 /// The result of a build, for the summary line.
@@ -547,6 +551,7 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
         warnings,
         taxonomy_source: scan.taxonomy.as_ref().map(|t| t.1.clone()),
         thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
+        field_tokens: field_tokens(&index)?,
         docs,
     };
     canonicalize(&build_dir, &manifest)?;
@@ -647,6 +652,30 @@ fn sync_dir(path: &Path) {
     if let Ok(dir) = fs::File::open(path) {
         let _ = dir.sync_all();
     }
+}
+
+/// Sum of the field norms of live documents, per text field.
+fn field_tokens(index: &Index) -> Result<BTreeMap<String, u64>> {
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let searcher = reader.searcher();
+    let schema = index.schema();
+    let mut out = BTreeMap::new();
+    for (field, entry) in schema.fields() {
+        if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(o) if o.get_indexing_options().is_some_and(|i| i.tokenizer() != "raw")) {
+            continue;
+        }
+        let mut total = 0u64;
+        for segment in searcher.segment_readers() {
+            let norms = segment.get_fieldnorms_reader(field)?;
+            for doc in segment.doc_ids_alive() {
+                total += u64::from(norms.fieldnorm(doc));
+            }
+        }
+        if total > 0 {
+            out.insert(entry.name().to_string(), total);
+        }
+    }
+    Ok(out)
 }
 
 /// Gives tantivy's files names and contents that depend only on what is

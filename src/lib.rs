@@ -2,6 +2,13 @@
 //! governance. See ARCHITECTURE.md for the map; data flows
 //! corpus → clean → structure → references → passages (lang, tag) → index → search → cite.
 
+/// A `static` regex compiled once, on first use: `re!(NAME, r"pattern");`.
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| regex::Regex::new($pat).expect("static regex"));
+    };
+}
+
 pub mod analyze;
 pub mod bib;
 pub mod cite;

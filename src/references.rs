@@ -3,17 +3,7 @@
 //! paragraph carries (`^[3]`, `[3]`, a superscript flattened to "space.3", or an
 //! author–year citation "(Lewis, 2017)") and resolves them against the list.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::model::Reference;
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("static regex"));
-    };
-}
 
 re!(MARKER, r"^\s*(?:[-•*]\s*)?(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)\s*$");
 re!(DOI, r"(?i)(?:doi:\s*|doi\.org/)(10\.\d{4,9}/[^\s,;]+)");

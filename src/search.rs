@@ -163,7 +163,7 @@ impl Analyzed<'_> {
             } else {
                 for (o, n) in run {
                     if let Some(q) = self.node(n) {
-                        let q = if *o == Occur::MustNot { self.materialize(q) } else { q };
+                        let q = if *o == Occur::MustNot && self.has_phrase(n) { self.materialize(q) } else { q };
                         parts.push((to_occur(*o), q));
                     }
                 }
@@ -194,6 +194,15 @@ impl Analyzed<'_> {
             parts.push((TOccur::Must, Box::new(AllQuery)));
         }
         Some((Box::new(BooleanQuery::new(parts)), expansions))
+    }
+
+    /// True when the node becomes a phrase query in some field (several tokens).
+    fn has_phrase(&self, node: &Node) -> bool {
+        match node {
+            Node::Word(w) => FolioTokenizer::new(None).terms(w).len() > 1,
+            Node::Phrase(_) => true,
+            Node::Group(clauses) => clauses.iter().any(|(_, n)| self.has_phrase(n)),
+        }
     }
 
     /// The passages a query matches, as a query on their sort keys.
@@ -270,9 +279,14 @@ struct ExactStatistics<'a> {
 }
 
 impl<'a> ExactStatistics<'a> {
-    fn new(searcher: &'a tantivy::Searcher, fields: &[Field]) -> Result<Self> {
+    fn new(searcher: &'a tantivy::Searcher, fields: &[Field], cached: &BTreeMap<String, u64>) -> Result<Self> {
         let mut totals = BTreeMap::new();
+        let schema = searcher.schema();
         for &field in fields {
+            if let Some(total) = cached.get(schema.get_field_name(field)) {
+                totals.insert(field, *total);
+                continue;
+            }
             let mut total = 0u64;
             for reader in searcher.segment_readers() {
                 let norms = reader.get_fieldnorms_reader(field)?;
@@ -430,7 +444,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     let query = BooleanQuery::new(must);
     let mut scored_fields = vec![f.exact, f.context];
     scored_fields.extend(open.manifest.languages.iter().filter_map(|l| f.stemmed.get(l).copied()));
-    let stats = ExactStatistics::new(&searcher, &scored_fields)?;
+    let stats = ExactStatistics::new(&searcher, &scored_fields, &open.manifest.field_tokens)?;
     let (mut top_docs, mut total, mut facet_counts) = searcher.search_with_statistics_provider(&query, &collectors(), &stats)?;
     let mut fuzzy = false;
     if total < FEW_HITS {

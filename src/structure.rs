@@ -5,18 +5,8 @@
 //! It decides roles only; joining paragraphs is `clean::repair`, and turning
 //! roles into passages is `passages`.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::clean::{DropReason, Unit};
 use crate::model::{Heading, Kind};
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("static regex"));
-    };
-}
 
 /// What a unit is in its document.
 #[derive(Debug, Clone, PartialEq)]

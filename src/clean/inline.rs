@@ -6,17 +6,7 @@
 //! Everything here keeps the text's meaning; nothing here decides whether a
 //! block is junk (that is `junk`) or joins blocks (that is `repair`).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::vocab::Vocab;
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("static regex"));
-    };
-}
 
 re!(HTML_TAG, r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>");
 re!(HTML_ENTITY, r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});");

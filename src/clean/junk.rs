@@ -3,16 +3,6 @@
 //! nature of the text (its shape, its symbols, the words web pages use for their
 //! controls), never at strings of particular documents.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("static regex"));
-    };
-}
-
 /// Labels of web-page controls and navigation. A short line made of one of
 /// these alone is chrome.
 const UI_LABELS: &[&str] = &[
