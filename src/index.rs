@@ -576,7 +576,11 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
         let _ = fs::remove_dir_all(prev);
     }
     if let Ok(json) = serde_json::to_string(&new_cache) {
-        let _ = write_synced(&index_dir.root.join(STAT_CACHE), json.as_bytes());
+        // Written beside and renamed: a concurrent check reads the old or the new cache.
+        let tmp = index_dir.root.join(format!("{STAT_CACHE}.tmp"));
+        if write_synced(&tmp, json.as_bytes()).is_ok() {
+            let _ = fs::rename(&tmp, index_dir.root.join(STAT_CACHE));
+        }
     }
     Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_removed: plan.delete_keys.len().saturating_sub(plan.changed.len().min(plan.delete_keys.len())), n_unchanged: plan.unchanged })
 }
@@ -743,7 +747,7 @@ fn clean_leftovers(root: &Path) {
     if let Ok(entries) = fs::read_dir(root) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with(".build-") || (name.starts_with("gen-") && name != live) || name == format!("{CURRENT}.tmp") {
+            if name.starts_with(".build-") || (name.starts_with("gen-") && name != live) || name.ends_with(".tmp") {
                 let _ = fs::remove_dir_all(e.path());
                 let _ = fs::remove_file(e.path());
             }
@@ -798,6 +802,19 @@ pub struct OpenIndex {
 
 /// Opens the live index.
 pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
+    // A build may swap CURRENT and delete the old generation between our
+    // reading CURRENT and opening its files: then the new one is opened.
+    let mut attempts = 0;
+    loop {
+        let live = index_dir.live();
+        match open_generation(index_dir) {
+            Err(_) if attempts < 3 && index_dir.live() != live => attempts += 1,
+            other => return other,
+        }
+    }
+}
+
+fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
     // CURRENT is read once: the manifest and the segments come from the same generation.
     let live = index_dir.live().ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
     let manifest = read_manifest(&live, &index_dir.root)?;
