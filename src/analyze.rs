@@ -143,11 +143,10 @@ pub fn split_words(text: &str, out: &mut Vec<Token>) {
             cjk_prev = Some((i, c));
             cjk_run += 1;
         } else {
-            if cjk_run == 1 {
-                if let Some((pi, pc)) = cjk_prev {
+            if cjk_run == 1
+                && let Some((pi, pc)) = cjk_prev {
                     push(out, pi, pi + pc.len_utf8(), pc.to_string());
                 }
-            }
             cjk_prev = None;
             cjk_run = 0;
             if c.is_alphanumeric() {
@@ -158,11 +157,10 @@ pub fn split_words(text: &str, out: &mut Vec<Token>) {
         }
     }
     close_word(out, &mut push, word_start.take(), text.len());
-    if cjk_run == 1 {
-        if let Some((pi, pc)) = cjk_prev {
+    if cjk_run == 1
+        && let Some((pi, pc)) = cjk_prev {
             push(out, pi, pi + pc.len_utf8(), pc.to_string());
         }
-    }
 }
 
 impl Tokenizer for FolioTokenizer {

@@ -207,11 +207,10 @@ fn read_stat_cache(root: &Path) -> StatCache {
 
 /// The content hash of a file, from the stat cache when size and time agree.
 fn content_hash(cache: &StatCache, f: &corpus::FoundFile) -> Option<String> {
-    if let Some((size, mtime, hash)) = cache.files.get(&f.rel_path) {
-        if *size == f.size && *mtime == f.mtime_ns {
+    if let Some((size, mtime, hash)) = cache.files.get(&f.rel_path)
+        && *size == f.size && *mtime == f.mtime_ns {
             return Some(hash.clone());
         }
-    }
     Some(fs::read(&f.path).map(|b| corpus::sha256_hex(&b)).unwrap_or_default())
 }
 
@@ -525,11 +524,10 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     entries.retain(|path, _| present.contains(path.as_str()));
     let docs: Vec<DocEntry> = scan.docs.iter().filter_map(|p| entries.get(&p.file.rel_path).cloned()).collect();
     for d in &docs {
-        if !new_cache.files.contains_key(&d.path) {
-            if let Some(p) = scan.docs.iter().find(|p| p.file.rel_path == d.path) {
+        if !new_cache.files.contains_key(&d.path)
+            && let Some(p) = scan.docs.iter().find(|p| p.file.rel_path == d.path) {
                 new_cache.files.insert(d.path.clone(), (p.file.size, p.file.mtime_ns, d.content_hash.clone()));
             }
-        }
     }
     let mut topic_counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut languages = std::collections::BTreeSet::new();

@@ -173,11 +173,10 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
         };
         let mut text = p.unit.text.clone();
         // A footnote's own number is its marker, not its text.
-        if kind == Kind::Note && p.unit.list_marker.is_none() {
-            if let Some(m) = &marker {
+        if kind == Kind::Note && p.unit.list_marker.is_none()
+            && let Some(m) = &marker {
                 text = text[m.len()..].trim_start().to_string();
             }
-        }
         if text.trim().is_empty() {
             // A label with nothing after it ("Abstract:") is no passage.
             dropped.push((p.unit.line_start, p.unit.line_end, "empty after its label"));

@@ -133,13 +133,12 @@ fn split_authors(part: &str) -> Vec<String> {
         }
         let initials_only = piece.split_whitespace().all(|w| w.trim_end_matches('.').chars().count() <= 2 && w.chars().next().is_some_and(char::is_alphabetic))
             || piece.chars().count() <= 2;
-        if initials_only {
-            if let Some(last) = out.last_mut() {
+        if initials_only
+            && let Some(last) = out.last_mut() {
                 last.push_str(", ");
                 last.push_str(piece);
                 continue;
             }
-        }
         out.push(piece.to_string());
     }
     out
@@ -164,14 +163,12 @@ fn expand(numbers: &str) -> Vec<String> {
     let mut out = vec![];
     for part in numbers.split(',') {
         let part = part.trim();
-        if let Some((a, b)) = part.split_once(['–', '-']) {
-            if let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
-                if a <= b && b - a < 50 {
+        if let Some((a, b)) = part.split_once(['–', '-'])
+            && let (Ok(a), Ok(b)) = (a.trim().parse::<u32>(), b.trim().parse::<u32>())
+                && a <= b && b - a < 50 {
                     out.extend((a..=b).map(|n| n.to_string()));
                     continue;
                 }
-            }
-        }
         out.push(part.to_string());
     }
     out

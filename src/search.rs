@@ -182,11 +182,10 @@ impl Analyzed<'_> {
             .filter(|(o, _)| *o != Occur::MustNot)
             .filter_map(|(_, n)| if let Node::Word(w) = n { Some(w.clone()) } else { None })
             .collect();
-        if (2..=8).contains(&words.len()) {
-            if let Some(q) = self.text_query(&words, PROXIMITY_SLOP) {
+        if (2..=8).contains(&words.len())
+            && let Some(q) = self.text_query(&words, PROXIMITY_SLOP) {
                 parts.push((TOccur::Should, Box::new(BoostQuery::new(q, PROXIMITY_BOOST))));
             }
-        }
         if parts.is_empty() {
             return None;
         }
@@ -500,11 +499,10 @@ fn author_query(open: &OpenIndex, wanted: &[String]) -> Result<Box<dyn Query>> {
         let inverted = reader.inverted_index(open.fields.author)?;
         let mut stream = inverted.terms().stream().map_err(|e| Error::Tantivy(e.into()))?;
         while stream.advance() {
-            if let Ok(name) = std::str::from_utf8(stream.key()) {
-                if wanted.iter().any(|w| name == w || name.split(", ").next() == Some(w.as_str()) || name.contains(w.as_str())) {
+            if let Ok(name) = std::str::from_utf8(stream.key())
+                && wanted.iter().any(|w| name == w || name.split(", ").next() == Some(w.as_str()) || name.contains(w.as_str())) {
                     names.insert(name.to_string());
                 }
-            }
         }
     }
     let mut names: Vec<String> = names.into_iter().collect();

@@ -136,12 +136,11 @@ pub fn heading_of(unit: &Unit) -> Option<(u8, Heading)> {
         }
         return None;
     }
-    if let Some(caps) = PART_HEADING.captures(text) {
-        if n_words <= 14 && !text.ends_with(['.', ',']) || caps[3].is_empty() {
+    if let Some(caps) = PART_HEADING.captures(text)
+        && (n_words <= 14 && !text.ends_with(['.', ',']) || caps[3].is_empty()) {
             let number = format!("{} {}", &caps[1], &caps[2]);
             return Some((1, Heading { number: Some(number), text: clean_heading_text(&caps[3]) }));
         }
-    }
     if NAMED_SECTION.is_match(text) {
         return Some((1, Heading { number: None, text: clean_heading_text(text) }));
     }
@@ -174,11 +173,10 @@ fn opens_body(unit: &Unit, after_title: bool) -> bool {
     if unit.md_heading.is_some() {
         return after_title && unit.md_heading != Some(1) && !is_name_like(text);
     }
-    if let Some((_, h)) = heading_of(unit) {
-        if h.number.is_some() || NAMED_SECTION.is_match(text) {
+    if let Some((_, h)) = heading_of(unit)
+        && (h.number.is_some() || NAMED_SECTION.is_match(text)) {
             return true;
         }
-    }
     let n_words = text.split_whitespace().count();
     (unit.n_chars() >= 150 && (text.contains(". ") || ends_sentence(text))) || (n_words >= 7 && ends_sentence(text) && !is_name_like(text))
 }
@@ -307,14 +305,13 @@ pub fn classify(
             paras[i].role = Role::Keywords(keywords);
             continue;
         }
-        if let Some(caps) = ABSTRACT_LABEL.captures(&text) {
-            if section_kind.is_none() && caps[1].eq_ignore_ascii_case("abstract") {
+        if let Some(caps) = ABSTRACT_LABEL.captures(&text)
+            && section_kind.is_none() && caps[1].eq_ignore_ascii_case("abstract") {
                 let cut = caps.get(0).map_or(0, |m| m.end());
                 paras[i].unit.text = text[cut..].to_string();
                 paras[i].role = Role::Abstract;
                 continue;
             }
-        }
         let in_list_section = section_kind.is_some();
         // A footnote at a page foot looks like a numbered heading ("2 See ..."): check it first.
         if !in_list_section && is_footnote(&paras, i) {

@@ -120,14 +120,13 @@ fn split_block(block: &[RawLine], vocab: &Vocab, out: &mut Vec<Unit>) {
         if is_rule(text) {
             continue;
         }
-        if let Some(next) = block.get(idx + 1) {
-            if is_rule(next.text.trim_end()) && text.trim().chars().count() <= 120 && !text.trim().is_empty() {
+        if let Some(next) = block.get(idx + 1)
+            && is_rule(next.text.trim_end()) && text.trim().chars().count() <= 120 && !text.trim().is_empty() {
                 flush(&mut open, out);
                 let level = if next.text.trim_start().starts_with('=') { 1 } else { 2 };
                 push_unit(out, &[text.trim().to_string()], line.no, next.no, Some(level), None, line.page_break_before, vocab);
                 continue;
             }
-        }
         if let Some(caps) = MD_HEADING.captures(text) {
             flush(&mut open, out);
             let level = u8::try_from(caps[1].len()).unwrap_or(6);

@@ -135,18 +135,11 @@ pub fn strip_editor_marks(s: &str, vocab: &Vocab) -> String {
         let tail: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
         let glued_left = !m.as_str().starts_with(char::is_whitespace);
         let joined = format!("{head}{tail}");
-        let sep = if glued_left
-            && !head.is_empty()
-            && !tail.is_empty()
-            && vocab.knows(&joined)
-            && !(vocab.knows(&head) && vocab.knows(&tail))
-        {
-            ""
-        } else if after.is_empty() || out.is_empty() || after.starts_with(|c: char| ".,;:!?)”’\"".contains(c)) {
-            ""
-        } else {
-            " "
-        };
+        // No space where the mark split a word the document knows whole, at
+        // either end of the text, or before punctuation.
+        let rejoins_word = glued_left && !head.is_empty() && !tail.is_empty() && vocab.knows(&joined) && !(vocab.knows(&head) && vocab.knows(&tail));
+        let at_edge = after.is_empty() || out.is_empty() || after.starts_with(|c: char| ".,;:!?)”’\"".contains(c));
+        let sep = if rejoins_word || at_edge { "" } else { " " };
         out.push_str(sep);
         last = m.end();
     }
@@ -207,12 +200,11 @@ pub fn repair_initials(s: &str, vocab: &Vocab) -> String {
         // "A study" stays; "A s cyber" and "E merging" join: the fragment is no
         // word of the document, the joined word is.
         let lone_letter = fragment.chars().count() == 1 && !matches!(fragment.as_str(), "a" | "i");
-        if (lone_letter || !vocab.knows_beyond(&fragment, 1)) && fragment.len() < 12 {
-            if let Some(word) = drop_cap_word(&letter, &fragment, vocab, false) {
+        if (lone_letter || !vocab.knows_beyond(&fragment, 1)) && fragment.len() < 12
+            && let Some(word) = drop_cap_word(&letter, &fragment, vocab, false) {
                 let whole_len = caps[0].len();
                 text = format!("{}{}", title_case(&word), &text[whole_len..]);
             }
-        }
     } else if let Some(caps) = LEAD_CAPS_FRAGMENT.captures(&text) {
         // "VER the past": a small-caps lead-in that lost its initial.
         let fragment = caps[1].to_string();

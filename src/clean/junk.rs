@@ -91,7 +91,7 @@ pub fn is_code_line(line: &str) -> bool {
 /// a run of word fragments from a neighbouring column ("Despite t equitable r
 /// Secretary-t nominated tives"). `None` when the tail is prose.
 pub fn column_bleed_start(text: &str) -> Option<usize> {
-    let stop_at = text.rfind(|c: char| matches!(c, '.' | '?' | '!' | '"' | '”'))?;
+    let stop_at = text.rfind(['.', '?', '!', '"', '”'])?;
     let cut = stop_at + text[stop_at..].chars().next().map_or(1, char::len_utf8);
     let tail = &text[cut..];
     let words: Vec<&str> = tail.split_whitespace().collect();

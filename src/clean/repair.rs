@@ -99,11 +99,10 @@ pub fn drop_insets(paras: &mut [Para]) {
         let u = &paras[i].unit;
         if is_body(&paras[i]) && u.n_segments >= 3 && u.longest_segment < 45 {
             paras[i].role = Role::Drop("text box");
-            if let Some(next) = paras.get_mut(i + 1) {
-                if is_body(next) && next.unit.n_chars() < 30 && next.unit.text.starts_with(char::is_lowercase) {
+            if let Some(next) = paras.get_mut(i + 1)
+                && is_body(next) && next.unit.n_chars() < 30 && next.unit.text.starts_with(char::is_lowercase) {
                     next.role = Role::Drop("text box");
                 }
-            }
         }
     }
     // Short paragraphs repeated from the body.
