@@ -656,7 +656,20 @@ fn sync_dir(path: &Path) {
     }
 }
 
-/// Sum of the field norms of live documents, per text field.
+/// Sum of the field norms of the live documents for one field: BM25's
+/// "total tokens", exact even where tantivy's own total counts deleted documents.
+pub fn live_field_tokens(searcher: &tantivy::Searcher, field: Field) -> Result<u64> {
+    let mut total = 0u64;
+    for segment in searcher.segment_readers() {
+        let norms = segment.get_fieldnorms_reader(field)?;
+        for doc in segment.doc_ids_alive() {
+            total += u64::from(norms.fieldnorm(doc));
+        }
+    }
+    Ok(total)
+}
+
+/// Sum of the field norms of live documents, per tokenized text field.
 fn field_tokens(index: &Index) -> Result<BTreeMap<String, u64>> {
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let searcher = reader.searcher();
@@ -666,13 +679,7 @@ fn field_tokens(index: &Index) -> Result<BTreeMap<String, u64>> {
         if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(o) if o.get_indexing_options().is_some_and(|i| i.tokenizer() != "raw")) {
             continue;
         }
-        let mut total = 0u64;
-        for segment in searcher.segment_readers() {
-            let norms = segment.get_fieldnorms_reader(field)?;
-            for doc in segment.doc_ids_alive() {
-                total += u64::from(norms.fieldnorm(doc));
-            }
-        }
+        let total = live_field_tokens(&searcher, field)?;
         if total > 0 {
             out.insert(entry.name().to_string(), total);
         }

@@ -286,14 +286,7 @@ impl<'a> ExactStatistics<'a> {
                 totals.insert(field, *total);
                 continue;
             }
-            let mut total = 0u64;
-            for reader in searcher.segment_readers() {
-                let norms = reader.get_fieldnorms_reader(field)?;
-                for doc in reader.doc_ids_alive() {
-                    total += u64::from(norms.fieldnorm(doc));
-                }
-            }
-            totals.insert(field, total);
+            totals.insert(field, crate::index::live_field_tokens(searcher, field)?);
         }
         Ok(ExactStatistics { searcher, totals })
     }
