@@ -506,14 +506,15 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     }
     writer.commit()?;
     // A build from scratch ends with one segment (canonical files). An update
-    // that only adds documents adds a small segment, merged only when segments
-    // pile up: rewriting a 100k-passage segment to add one document would
-    // dominate the update.
-    // (Deleted passages must be merged away too: tantivy's document
-    // frequencies count them until then, and scores would drift.)
+    // adds a small segment, merged only when segments pile up: rewriting a
+    // 100k-passage segment to change one document would dominate the update.
+    // Deleted passages stay in their segment until a merge (searches count
+    // live documents exactly meanwhile); a merge comes once a fifth of a
+    // segment is deleted.
     let segments = index.searchable_segment_ids()?;
-    let has_deletes = index.searchable_segment_metas()?.iter().any(|m| m.has_deletes());
-    if segments.len() > 1 && (full || has_deletes || segments.len() > MAX_SEGMENTS_AFTER_UPDATE) {
+    let metas = index.searchable_segment_metas()?;
+    let mostly_deleted = metas.iter().any(|m| m.num_deleted_docs() * 5 > m.max_doc());
+    if (segments.len() > 1 || mostly_deleted) && (full || mostly_deleted || segments.len() > MAX_SEGMENTS_AFTER_UPDATE) {
         writer.merge(&segments).wait()?;
     }
     writer.garbage_collect_files().wait()?;

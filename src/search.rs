@@ -304,8 +304,23 @@ impl tantivy::query::Bm25StatisticsProvider for ExactStatistics<'_> {
         Ok(self.searcher.num_docs())
     }
 
+    /// Documents containing the term among the live ones: segments with
+    /// deleted documents (left by updates) are counted by scanning the term's
+    /// postings, so that scores equal a fresh build's.
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        let mut total = 0u64;
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(term.field())?;
+            match segment.alive_bitset().filter(|_| segment.has_deletes()) {
+                Some(alive) => {
+                    if let Some(postings) = inverted.read_postings(term, IndexRecordOption::Basic)? {
+                        total += u64::from(postings.doc_freq_given_deletes(alive));
+                    }
+                }
+                None => total += u64::from(inverted.doc_freq(term)?),
+            }
+        }
+        Ok(total)
     }
 }
 
