@@ -338,7 +338,7 @@ fn cmd_index(config: &Config, options: index::BuildOptions, json: bool, out: &mu
             eprintln!("folio: index is up to date ({} documents, {} passages); `folio index --rebuild` forces a rebuild", manifest.docs.len(), manifest.n_passages);
         }
         let n = manifest.docs.len();
-        ("up-to-date", index::BuildReport { manifest, full: false, n_reindexed: 0, n_removed: 0, n_unchanged: n })
+        ("up-to-date", index::BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n })
     } else {
         let report = build(config, options, json)?;
         (if report.full { "built" } else { "updated" }, report)
@@ -387,16 +387,16 @@ fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome
             _ => problems.extend(corpus::read(planned).warnings.iter().map(ToString::to_string)),
         }
     }
-    let (status, code, reasons) = match (&freshness, problems.is_empty()) {
-        (_, false) => ("invalid", Outcome::Invalid, vec![]),
-        (Freshness::Fresh, true) => ("fresh", Outcome::Results, vec![]),
-        (Freshness::Missing, true) => ("missing", Outcome::NoResults, vec!["no index; run `folio index`".to_string()]),
-        (Freshness::Stale(r), true) => ("stale", Outcome::NoResults, r.clone()),
-    };
     let stale_reasons = match &freshness {
         Freshness::Stale(r) => r.clone(),
-        Freshness::Missing => vec!["no index".into()],
+        Freshness::Missing => vec!["no index; run `folio index`".into()],
         Freshness::Fresh => vec![],
+    };
+    let (status, code) = match (&freshness, problems.is_empty()) {
+        (_, false) => ("invalid", Outcome::Invalid),
+        (Freshness::Fresh, true) => ("fresh", Outcome::Results),
+        (Freshness::Missing, true) => ("missing", Outcome::NoResults),
+        (Freshness::Stale(_), true) => ("stale", Outcome::NoResults),
     };
     if json {
         let report = serde_json::json!({"status": status, "fresh": freshness == Freshness::Fresh, "stale_reasons": stale_reasons, "problems": problems});
@@ -415,7 +415,7 @@ fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome
             }
             _ => {
                 writeln!(out, "index is out of date; run `folio index`:")?;
-                for r in &reasons {
+                for r in &stale_reasons {
                     writeln!(out, "  {r}")?;
                 }
             }
@@ -562,7 +562,8 @@ fn print_evidence(tags: &tag::Tags, out: &mut dyn Write) -> Result<()> {
             .iter()
             .map(|e| match e.source {
                 "document" => e.term.clone(),
-                source => format!("{}{} ×{} (w {}){}", if source == "heading" { "heading: " } else { "" }, e.term, e.count, e.weight, ""),
+                "heading" => format!("heading: {} ×{} (w {})", e.term, e.count, e.weight),
+                _ => format!("{} ×{} (w {})", e.term, e.count, e.weight),
             })
             .collect();
         writeln!(out, "   {assigned} {topic} {:.2}: {}", tags.scores.get(topic).copied().unwrap_or(0.0), parts.join("; "))?;

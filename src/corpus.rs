@@ -63,19 +63,6 @@ impl SourceDoc {
     }
 }
 
-/// Everything read from a corpus folder.
-#[derive(Debug, Clone, Default)]
-pub struct Corpus {
-    pub root: PathBuf,
-    pub docs: Vec<SourceDoc>,
-    /// `(path, text)` of the taxonomy and thesaurus files, when present.
-    pub taxonomy: Option<(String, String)>,
-    pub thesaurus: Option<(String, String)>,
-    /// Hash over the metadata files, so that editing them marks the index stale.
-    pub metadata_hash: String,
-    pub warnings: Vec<Warning>,
-}
-
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
@@ -359,22 +346,6 @@ pub fn read(planned: &Planned) -> ReadDoc {
     }
     let doc = SourceDoc { key: planned.key.clone(), rel_path: f.rel_path.clone(), content_hash: content_hash.clone(), text, meta: planned.meta.clone(), has_entry: planned.has_entry };
     ReadDoc { content_hash, doc: Some(doc), warnings }
-}
-
-/// Reads the whole corpus under `root`.
-pub fn load(root: &Path) -> Result<Corpus> {
-    let scan = scan(root)?;
-    let mut warnings = scan.warnings.clone();
-    let docs = scan
-        .docs
-        .iter()
-        .filter_map(|p| {
-            let r = read(p);
-            warnings.extend(r.warnings);
-            r.doc
-        })
-        .collect();
-    Ok(Corpus { root: scan.root, docs, taxonomy: scan.taxonomy, thesaurus: scan.thesaurus, metadata_hash: scan.metadata_hash, warnings })
 }
 
 #[cfg(test)]

@@ -139,7 +139,6 @@ pub struct BuildReport {
     /// True for a build from scratch, false for an update.
     pub full: bool,
     pub n_reindexed: usize,
-    pub n_removed: usize,
     pub n_unchanged: usize,
 }
 
@@ -427,55 +426,40 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     let mut add = |k: usize, read: corpus::ReadDoc, built: Option<passages::BuiltDoc>| -> Result<()> {
         let planned = &scan.docs[plan.changed[k]];
         progress(k, n_todo, &planned.file.rel_path);
-        entries.remove(&planned.file.rel_path);
         new_cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
-        let (Some(source), Some(built)) = (read.doc, built) else {
-            // Unreadable or binary: recorded, so the next check does not see it as new.
-            entries.insert(
-                planned.file.rel_path.clone(),
-                DocEntry {
-                    key: planned.key.clone(),
-                    path: planned.file.rel_path.clone(),
-                    content_hash: read.content_hash,
-                    entry_hash: planned.entry_hash.clone(),
-                    title: planned.file.rel_path.clone(),
-                    language: crate::lang::UNKNOWN.into(),
-                    n_passages: 0,
-                    n_dropped: 0,
-                    languages: vec![],
-                    topic_counts: BTreeMap::new(),
-                    warnings: read.warnings,
-                    meta: planned.meta.clone(),
-                },
-            );
-            return Ok(());
+        // Unreadable or binary files are recorded too (no passages), so the
+        // next check does not see them as new.
+        let mut entry = DocEntry {
+            key: planned.key.clone(),
+            path: planned.file.rel_path.clone(),
+            content_hash: read.content_hash,
+            entry_hash: planned.entry_hash.clone(),
+            title: planned.file.rel_path.clone(),
+            language: crate::lang::UNKNOWN.into(),
+            n_passages: 0,
+            n_dropped: 0,
+            languages: vec![],
+            topic_counts: BTreeMap::new(),
+            warnings: read.warnings,
+            meta: planned.meta.clone(),
         };
-        let mut topic_counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut languages = std::collections::BTreeSet::new();
-        for p in &built.passages {
-            writer.add_document(to_document(&fields, p)?)?;
-            languages.insert(p.language.clone());
-            for t in &p.topics {
-                *topic_counts.entry(t.clone()).or_default() += 1;
+        if let (Some(_), Some(built)) = (read.doc, built) {
+            let mut languages = std::collections::BTreeSet::new();
+            for p in &built.passages {
+                writer.add_document(to_document(&fields, p)?)?;
+                languages.insert(p.language.clone());
+                for t in &p.topics {
+                    *entry.topic_counts.entry(t.clone()).or_default() += 1;
+                }
             }
+            entry.title = built.meta.title.clone().unwrap_or_else(|| planned.file.rel_path.clone());
+            entry.language = built.language;
+            entry.n_passages = built.passages.len();
+            entry.n_dropped = built.dropped.len();
+            entry.languages = languages.into_iter().collect();
+            entry.meta = built.meta;
         }
-        entries.insert(
-            planned.file.rel_path.clone(),
-            DocEntry {
-                key: source.key.clone(),
-                path: source.rel_path.clone(),
-                content_hash: source.content_hash.clone(),
-                entry_hash: planned.entry_hash.clone(),
-                title: built.meta.title.clone().unwrap_or_else(|| source.rel_path.clone()),
-                language: built.language.clone(),
-                n_passages: built.passages.len(),
-                n_dropped: built.dropped.len(),
-                languages: languages.into_iter().collect(),
-                topic_counts,
-                warnings: read.warnings,
-                meta: built.meta.clone(),
-            },
-        );
+        entries.insert(planned.file.rel_path.clone(), entry);
         Ok(())
     };
     parallel_in_order(
@@ -581,7 +565,7 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
             let _ = fs::rename(&tmp, index_dir.root.join(STAT_CACHE));
         }
     }
-    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_removed: plan.delete_keys.len().saturating_sub(plan.changed.len().min(plan.delete_keys.len())), n_unchanged: plan.unchanged })
+    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_unchanged: plan.unchanged })
 }
 
 const WRITER_MEMORY: usize = 256 << 20;

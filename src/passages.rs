@@ -246,7 +246,13 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
         .map(|(d, l)| matches!(d.kind, Kind::Body | Kind::Abstract).then(|| tagger.evidence(&d.text, l)))
         .collect();
     let context = tagger.document_context(&evidences.iter().flatten().collect::<Vec<_>>());
+    // Many passages share a heading: its evidence is computed once per heading and language.
     let mut heading_evidence: HashMap<(String, String), tag::RawEvidence> = HashMap::new();
+    for ((d, language), ev) in drafts.iter().zip(&languages).zip(&evidences) {
+        if let (Some(h), Some(_)) = (d.section_path.last(), ev) {
+            heading_evidence.entry((h.text.clone(), language.clone())).or_insert_with(|| tagger.evidence(&h.text, language));
+        }
+    }
 
     let reference = cite::reference_text(&meta, &fallback_title, style);
     let title = meta.title.clone().unwrap_or_else(|| fallback_title.clone());
@@ -262,10 +268,8 @@ pub fn build(doc: &SourceDoc, tagger: &Tagger, style: &cite::CitationStyle) -> B
             let heading = d.section_path.last().map(|h| h.text.clone());
             let tags = match evidence {
                 Some(ev) => {
-                    let heading_ev = heading.as_ref().map(|h| {
-                        heading_evidence.entry((h.clone(), language.clone())).or_insert_with(|| tagger.evidence(h, &language)).clone()
-                    });
-                    tagger.tag_with(&d.text, ev, heading_ev.as_ref(), &context)
+                    let heading_ev = heading.as_ref().and_then(|h| heading_evidence.get(&(h.clone(), language.clone())));
+                    tagger.tag_with(&d.text, ev, heading_ev, &context)
                 }
                 None => Default::default(),
             };

@@ -212,13 +212,8 @@ impl Analyzed<'_> {
     /// small, so running the excluded query once costs little.
     fn materialize(&self, q: Box<dyn Query>) -> Box<dyn Query> {
         let Ok(docs) = self.searcher.search(q.as_ref(), &tantivy::collector::DocSetCollector) else { return q };
-        let mut terms = Vec::with_capacity(docs.len());
-        for addr in docs {
-            let reader = self.searcher.segment_reader(addr.segment_ord);
-            if let Some(ord) = reader.fast_fields().u64("ord").ok().and_then(|c| c.first(addr.doc_id)) {
-                terms.push(Term::from_field_u64(self.open.fields.ord, ord));
-            }
-        }
+        let ords = SortKeys::new(self.searcher);
+        let mut terms: Vec<Term> = docs.iter().filter_map(|a| ords.get(a)).map(|ord| Term::from_field_u64(self.open.fields.ord, ord)).collect();
         terms.sort();
         Box::new(tantivy::query::TermSetQuery::new(terms))
     }
@@ -266,6 +261,20 @@ fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         values.iter().map(|v| (TOccur::Should, Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic)) as Box<dyn Query>)).collect(),
     ))
+}
+
+/// The passages' sort keys (`ord` fast field), one column per segment,
+/// opened once per search rather than once per document.
+struct SortKeys(Vec<Option<tantivy::columnar::Column<u64>>>);
+
+impl SortKeys {
+    fn new(searcher: &tantivy::Searcher) -> SortKeys {
+        SortKeys(searcher.segment_readers().iter().map(|r| r.fast_fields().u64("ord").ok()).collect())
+    }
+
+    fn get(&self, addr: &tantivy::DocAddress) -> Option<u64> {
+        self.0.get(addr.segment_ord as usize)?.as_ref()?.first(addr.doc_id)
+    }
 }
 
 /// BM25 statistics computed from the live documents' field norms, not from
@@ -474,8 +483,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<SearchRespons
     // Equal scores are ordered by the passages' sort keys, not by where the
     // passages sit in the index, so that an updated index ranks ties the same
     // way as one built from scratch.
-    let ord_of = |addr: &tantivy::DocAddress| searcher.segment_reader(addr.segment_ord).fast_fields().u64("ord").ok().and_then(|c| c.first(addr.doc_id)).unwrap_or(u64::MAX);
-    let mut keyed: Vec<(f32, u64, tantivy::DocAddress)> = top_docs.into_iter().map(|(s, a)| (s, ord_of(&a), a)).collect();
+    let ords = SortKeys::new(&searcher);
+    let mut keyed: Vec<(f32, u64, tantivy::DocAddress)> = top_docs.into_iter().map(|(s, a)| (s, ords.get(&a).unwrap_or(u64::MAX), a)).collect();
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let top_docs: Vec<(f32, tantivy::DocAddress)> = keyed.into_iter().map(|(s, _, a)| (s, a)).collect();
 

@@ -27,9 +27,10 @@ pub fn junk_verdicts(units: &[Unit]) -> Vec<Option<DropReason>> {
     let mut verdicts: Vec<Option<DropReason>> = units
         .iter()
         .map(|u| {
-            let lines: Vec<&str> = u.raw.split('\n').collect();
-            let code_lines = u.raw.split(['\n']).filter(|l| junk::is_code_line(l)).count();
-            if junk::is_code_line(&u.raw) || code_lines * 2 > lines.len() {
+            // Mostly code lines, or (for a block of several lines) code as a whole.
+            let n_lines = u.raw.split('\n').count();
+            let code_lines = u.raw.split('\n').filter(|l| junk::is_code_line(l)).count();
+            if code_lines * 2 > n_lines || (n_lines > 1 && junk::is_code_line(&u.raw)) {
                 Some("script code")
             } else if junk::is_ui_label(&u.text) {
                 Some("page chrome")
