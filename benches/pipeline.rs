@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use folio::index::{self, BuildOptions, IndexDir};
-use folio::search::{self, SearchRequest};
+use folio::engine::build::{self as index, BuildOptions};
+use folio::store::{self, IndexDir};
+use folio::retrieve::{self as search, SearchRequest};
 use tantivy::schema::{Schema, TextFieldIndexing, TextOptions, STRING};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -153,7 +154,7 @@ fn plain_tantivy(corpus: &Path, out: &Path) -> (Duration, usize) {
 fn build_index(corpus: &Path, index_dir: &Path) -> (Duration, usize) {
     let _ = fs::remove_dir_all(index_dir);
     let started = Instant::now();
-    let scan = folio::corpus::scan(corpus).unwrap();
+    let scan = folio::source::scan(corpus).unwrap();
     let report = index::build(&IndexDir::new(index_dir), &scan, BuildOptions::default(), &mut |_, _, _| {}).unwrap();
     (started.elapsed(), report.manifest.n_passages)
 }
@@ -224,7 +225,7 @@ fn main() {
         println!("bench needs the release binary: run benches/run.sh (it builds it first)");
         return;
     }
-    folio::analyze::install_quiet_stemmer_panics();
+    folio::text::install_quiet_stemmer_panics();
     let work = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-work");
     fs::create_dir_all(&work).unwrap();
     let files = source_files(&dir);
@@ -254,7 +255,7 @@ fn main() {
     writeln!(report, "\nfolio / plain tantivy throughput: **{:.0}%** (target ≥ 60%).\n", 100.0 * folio_mbs / plain_mbs).unwrap();
     println!("throughput: folio {folio_mbs:.2} MB/s, tantivy {plain_mbs:.2} MB/s");
     // Passages per source file, from the base build (file c00-NAME → NAME).
-    let base_open = index::open(&IndexDir::new(work.join("index-base"))).unwrap();
+    let base_open = store::open(&IndexDir::new(work.join("index-base"))).unwrap();
     let passages_of: std::collections::HashMap<String, usize> =
         base_open.manifest.docs.iter().map(|d| (d.path.trim_start_matches("c00-").to_string(), d.n_passages)).collect();
     drop(base_open);
@@ -280,7 +281,7 @@ fn main() {
             build_index(&corpus, &index_dir);
             None
         };
-        let open = index::open(&IndexDir::new(&index_dir)).unwrap();
+        let open = store::open(&IndexDir::new(&index_dir)).unwrap();
         let n = open.manifest.n_passages;
         let first_doc = open.manifest.docs[0].key.clone();
         for (name, q, filters) in QUERIES {

@@ -1,6 +1,8 @@
 //! folio: a search engine for the literature of international cyberspace
 //! governance. See ARCHITECTURE.md for the map; data flows
-//! corpus → clean → structure → references → passages (lang, tag) → index → search → cite.
+//! source → doc (clean → structure → repair → passages) → store → retrieve → cite,
+//! with `text` and `vocab` shared by the stages, `engine` driving them and
+//! `wire` holding the JSON that leaves folio.
 
 /// A `static` regex compiled once, on first use: `re!(NAME, r"pattern");`.
 macro_rules! re {
@@ -9,22 +11,14 @@ macro_rules! re {
     };
 }
 
-pub mod analyze;
-pub mod bib;
 pub mod cite;
-pub mod clean;
-pub mod cli;
-pub mod corpus;
+pub mod doc;
+pub mod engine;
 pub mod error;
-pub mod eval;
-pub mod index;
-pub mod lang;
 pub mod model;
-pub mod passages;
-pub mod query;
-pub mod references;
-pub mod search;
-pub mod structure;
-pub mod tag;
-pub mod taxonomy;
-pub mod thesaurus;
+pub mod retrieve;
+pub mod source;
+pub mod store;
+pub mod text;
+pub mod vocab;
+pub mod wire;

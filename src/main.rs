@@ -1,13 +1,17 @@
 //! The `folio` binary: parses arguments, runs the command, maps the outcome to
 //! an exit code (0 results, 1 no results, 2 error; a closed pipe is 0).
+//! The command line (clap, printers, exit codes) lives here and in `cli/`,
+//! not in the library.
+
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use folio::cli::{self, Args, Outcome};
+use cli::{Args, Outcome};
 
 fn main() -> ExitCode {
-    folio::analyze::install_quiet_stemmer_panics();
+    folio::text::install_quiet_stemmer_panics();
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {

@@ -58,6 +58,11 @@ impl Kind {
         }
     }
 
+    /// "body, abstract, reference, note, bio": for messages.
+    pub fn names() -> String {
+        Kind::ALL.map(Kind::as_str).join(", ")
+    }
+
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
     }
@@ -117,15 +122,71 @@ pub struct Source {
     pub line_end: u32,
 }
 
-/// The citation block of a passage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Citation {
-    pub key: String,
-    pub locator: String,
-    pub text: String,
+/// Where in its document a passage stands, as a citation points at it: the
+/// number of the section it is in, its paragraph, and the page labels it spans
+/// (empty for sources without pages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Locator {
+    /// The number of the nearest numbered section ("2.1", "Part I").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    pub paragraph: u32,
+    /// Every page label the passage spans, in order ("118", "119").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<String>,
 }
 
-/// The unit folio indexes and returns.
+impl Locator {
+    /// The locator from a section path: the nearest numbered heading's number.
+    pub fn new(section_path: &[Heading], paragraph: u32, pages: Vec<String>) -> Locator {
+        let section = section_path.iter().rev().find_map(|h| h.number.clone());
+        Locator { section, paragraph, pages }
+    }
+
+    /// "p. 118" or "pp. 118–119" when the passage has pages, else None.
+    pub fn page_range(&self) -> Option<String> {
+        match self.pages.as_slice() {
+            [] => None,
+            [one] => Some(format!("p. {one}")),
+            [first, .., last] if first == last => Some(format!("p. {first}")),
+            [first, .., last] => Some(format!("pp. {first}–{last}")),
+        }
+    }
+}
+
+/// "§2.1, ¶14" for a numbered section, "Part I, ¶5" for a named part, "¶14"
+/// when the section has no number; "p. 118" (or "pp. 118–119") where the
+/// source has pages, since a page is what a reader looks up.
+impl std::fmt::Display for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(pages) = self.page_range() {
+            return f.write_str(&pages);
+        }
+        match self.section.as_deref() {
+            Some(n) if n.chars().next().is_some_and(|c| c.is_ascii_digit()) => write!(f, "§{n}, ¶{}", self.paragraph),
+            Some(n) => write!(f, "{n}, ¶{}", self.paragraph),
+            None => write!(f, "¶{}", self.paragraph),
+        }
+    }
+}
+
+/// Passage ids: `<doc key>:<paragraph>`, the paragraph being the 1-based
+/// ordinal of the passage in its document. The one place that writes and
+/// reads them.
+pub mod passage_id {
+    pub fn format(doc: &str, paragraph: u32) -> String {
+        format!("{doc}:{paragraph}")
+    }
+
+    /// The document key and paragraph of an id, if it has that form.
+    pub fn parse(id: &str) -> Option<(&str, u32)> {
+        let (doc, n) = id.rsplit_once(':')?;
+        Some((doc, n.parse().ok()?))
+    }
+}
+
+/// The unit folio indexes: a passage as the pipeline builds it and the index
+/// stores it. What clients see is `wire::Passage`, which adds the citation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     pub id: String,
@@ -143,7 +204,7 @@ pub struct Passage {
     pub topic_scores: std::collections::BTreeMap<String, f32>,
     pub text: String,
     pub source: Source,
-    pub citation: Citation,
+    pub locator: Locator,
     pub cites: Vec<Cite>,
     /// Set on reference and note passages: the entry parsed into fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -228,7 +228,8 @@ fn topics_lists_the_taxonomy_with_counts() {
     let env = Env::new(true);
     let out = env.folio(&["topics", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let list = v.as_array().unwrap();
+    assert_eq!(v["folio_json"], 1);
+    let list = v["topics"].as_array().unwrap();
     assert_eq!(list.len(), 12);
     assert!(list.iter().any(|t| t["id"] == "cybercrime" && t["passages"].as_u64().unwrap() > 0));
 }

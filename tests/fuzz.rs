@@ -8,9 +8,10 @@
 
 use std::sync::OnceLock;
 
-use folio::analyze::{split_words, FolioTokenizer};
-use folio::corpus::SourceDoc;
-use folio::index::{self, IndexDir, OpenIndex};
+use folio::text::{split_words, Analyzer};
+use folio::source::Extracted;
+use folio::engine::build::{self as index, BuildOptions};
+use folio::store::{self, IndexDir, OpenIndex};
 use proptest::prelude::*;
 
 /// Pieces that exercise the cleaner's rules, mixed with arbitrary characters.
@@ -32,12 +33,10 @@ fn messy_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..200).prop_map(|v| v.concat())
 }
 
-fn build(text: &str) -> folio::passages::BuiltDoc {
-    static STYLE: OnceLock<folio::cite::CitationStyle> = OnceLock::new();
-    static TAGGER: OnceLock<folio::tag::Tagger> = OnceLock::new();
-    let style = STYLE.get_or_init(|| folio::cite::CitationStyle::named("apa").unwrap());
-    let tagger = TAGGER.get_or_init(|| folio::tag::Tagger::new(folio::taxonomy::Taxonomy::builtin()));
-    folio::passages::build(&SourceDoc::from_text("fuzz.txt", text), tagger, style)
+fn build(text: &str) -> folio::doc::passages::BuiltDoc {
+    static TAGGER: OnceLock<folio::vocab::tagger::Tagger> = OnceLock::new();
+    let tagger = TAGGER.get_or_init(|| folio::vocab::tagger::Tagger::new(folio::vocab::taxonomy::Taxonomy::builtin()));
+    folio::doc::passages::build(&Extracted::from_text("fuzz.txt", text), tagger)
 }
 
 /// The bundled corpus, indexed once for the query properties.
@@ -47,10 +46,10 @@ fn bundled() -> &'static OpenIndex {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-            let scan = folio::corpus::scan(&corpus).unwrap();
+            let scan = folio::source::scan(&corpus).unwrap();
             let index_dir = IndexDir::new(dir.path().join("index"));
-            index::build(&index_dir, &scan, index::BuildOptions::default(), &mut |_, _, _| {}).unwrap();
-            let open = index::open(&index_dir).unwrap();
+            index::build(&index_dir, &scan, BuildOptions::default(), &mut |_, _, _| {}).unwrap();
+            let open = store::open(&index_dir).unwrap();
             (dir, open)
         })
         .1
@@ -81,17 +80,17 @@ proptest! {
         for t in &tokens {
             prop_assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to) && t.offset_from < t.offset_to);
         }
-        let stems = FolioTokenizer::for_lang(lang).terms(&text);
+        let stems = Analyzer::for_lang(lang).terms(&text);
         prop_assert_eq!(stems.len(), tokens.len());
     }
 
     #[test]
     fn queries_never_panic(q in prop_oneof![messy_text(), "[ a-z\"()*:+\\-]{0,60}".prop_map(String::from)], limit in 0usize..50) {
-        let parsed = folio::query::parse(&q);
+        let parsed = folio::retrieve::query::parse(&q);
         prop_assert!(parsed.clauses.len() <= 512);
         let open = bundled();
-        let request = folio::search::SearchRequest { query: q, limit, ..Default::default() };
-        let response = folio::search::search(open, &request).unwrap();
+        let request = folio::retrieve::SearchRequest { query: q, limit, ..Default::default() };
+        let response = folio::retrieve::search(open, &request).unwrap();
         prop_assert!(response.hits.len() <= limit);
         prop_assert!(response.hits.len() <= response.total);
         for h in &response.hits {
@@ -101,25 +100,25 @@ proptest! {
 
     #[test]
     fn reference_parsing_and_markers_never_panic(text in messy_text(), marker in prop::option::of("[-*\\[\\]0-9. ]{0,6}")) {
-        let r = folio::references::parse_entry(marker.as_deref(), &text, &text);
+        let r = folio::doc::references::parse_entry(marker.as_deref(), &text, &text);
         prop_assert_eq!(r.text, text.clone());
-        let (cleaned, _) = folio::references::extract_markers(&text, &|n: &str| n.len() < 2);
+        let (cleaned, _) = folio::doc::references::extract_markers(&text, &|n: &str| n.len() < 2);
         prop_assert!(cleaned.len() <= text.len() + 1);
     }
 
     #[test]
     fn metadata_readers_never_panic(text in messy_text(), bibish in "(@[a-z]{0,8}\\{[a-z0-9,= {}\"@\n]{0,80})*") {
-        let _ = folio::bib::read(&text, "references.bib");
-        let _ = folio::bib::read(&bibish, "references.bib");
-        let _ = folio::taxonomy::Taxonomy::parse(&text, "topics.toml");
-        let _ = folio::thesaurus::Thesaurus::parse(&text, "thesaurus.toml");
+        let _ = folio::source::bib::read(&text, "references.bib");
+        let _ = folio::source::bib::read(&bibish, "references.bib");
+        let _ = folio::vocab::taxonomy::Taxonomy::parse(&text, "topics.toml");
+        let _ = folio::vocab::thesaurus::Thesaurus::parse(&text, "thesaurus.toml");
         let toml_like = format!("[[topic]]\nid = \"{}\"\nlabel = \"x\"\n[topic.terms.en]\n\"{}\" = 1.0\n", text.replace(['"', '\\', '\n'], ""), text.replace(['"', '\\', '\n'], ""));
-        if let Ok(t) = folio::taxonomy::Taxonomy::parse(&toml_like, "topics.toml") {
-            let tagger = folio::tag::Tagger::new(t);
+        if let Ok(t) = folio::vocab::taxonomy::Taxonomy::parse(&toml_like, "topics.toml") {
+            let tagger = folio::vocab::tagger::Tagger::new(t);
             let _ = tagger.tag(&text, "en", None, &[]);
         }
         let thesaurus_like = format!("[[group]]\nterms = [\"{}\", \"x\"]\n", text.replace(['"', '\\', '\n'], ""));
-        if let Ok(t) = folio::thesaurus::Thesaurus::parse(&thesaurus_like, "thesaurus.toml") {
+        if let Ok(t) = folio::vocab::thesaurus::Thesaurus::parse(&thesaurus_like, "thesaurus.toml") {
             let words: Vec<String> = text.split_whitespace().map(String::from).collect();
             let _ = t.expand(&words);
         }
@@ -132,7 +131,7 @@ proptest! {
 fn regression_excluding_a_phrase_asserted_in_tantivy_exclusion() {
     let open = bundled();
     for q in ["----References**1. \n", "-\"references 1\"", "norms -\"international law\"", "NOT \"cyber sovereignty\""] {
-        let r = folio::search::search(open, &folio::search::SearchRequest { query: q.into(), limit: 5, ..Default::default() }).unwrap();
+        let r = folio::retrieve::search(open, &folio::retrieve::SearchRequest { query: q.into(), limit: 5, ..Default::default() }).unwrap();
         assert!(r.hits.iter().all(|h| !h.passage.text.to_lowercase().contains("international law") || !q.contains("international law")), "{q}");
     }
 }

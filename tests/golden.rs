@@ -7,10 +7,10 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use folio::corpus::{self, SourceDoc};
-use folio::passages::{self, BuiltDoc};
-use folio::tag::Tagger;
-use folio::taxonomy::Taxonomy;
+use folio::source::{self, Extracted};
+use folio::doc::passages::{self, BuiltDoc};
+use folio::vocab::tagger::Tagger;
+use folio::vocab::taxonomy::Taxonomy;
 
 fn golden_path(stage: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(stage).join(format!("{name}.txt"))
@@ -68,7 +68,7 @@ fn outline(doc: &BuiltDoc) -> String {
         writeln!(out, "  lines {a}-{b}: {why}").unwrap();
     }
     for p in &doc.passages {
-        writeln!(out, "\n[{}] {} lines {}-{} {} lang={}", p.id, p.kind.as_str(), p.source.line_start, p.source.line_end, p.citation.locator, p.language).unwrap();
+        writeln!(out, "\n[{}] {} lines {}-{} {} lang={}", p.id, p.kind.as_str(), p.source.line_start, p.source.line_end, p.locator, p.language).unwrap();
         if !p.cites.is_empty() {
             let cites: Vec<String> = p.cites.iter().map(|c| format!("{}→{}", c.marker, c.reference.as_deref().unwrap_or("?"))).collect();
             writeln!(out, "cites: {}", cites.join(", ")).unwrap();
@@ -90,14 +90,14 @@ fn tagger() -> Tagger {
     Tagger::new(Taxonomy::builtin())
 }
 
-fn build(doc: &SourceDoc, tagger: &Tagger) -> BuiltDoc {
-    passages::build(doc, tagger, &folio::cite::CitationStyle::named("apa").unwrap())
+fn build(doc: &Extracted, tagger: &Tagger) -> BuiltDoc {
+    passages::build(doc, tagger)
 }
 
 #[test]
 fn seeds_structure() {
-    let scan = corpus::scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
-    let docs: Vec<SourceDoc> = scan.docs.iter().filter_map(|p| corpus::read(p).doc).collect();
+    let scan = source::scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
+    let docs: Vec<Extracted> = scan.docs.iter().filter_map(|p| source::read(p).doc).collect();
     assert_eq!(docs.len(), 5);
     let tagger = tagger();
     for doc in &docs {
@@ -114,7 +114,7 @@ fn fixtures_structure() {
     assert!(names.len() >= 2);
     for name in names {
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-        let doc = SourceDoc::from_text(&name, &text);
+        let doc = Extracted::from_text(&name, &text);
         check("fixtures", &name.replace('.', "_"), &outline(&build(&doc, &tagger)));
     }
 }

@@ -1,0 +1,190 @@
+//! Runs each command against the engine and prints its result: text for a
+//! person, or the `wire` JSON.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+use folio::engine::{self, present, BuildOptions};
+use folio::model::Kind;
+use folio::retrieve::{self, SearchRequest};
+use folio::store::OpenIndex;
+use folio::wire;
+use folio::cite;
+
+use super::args::{Args, CiteFormatArg, Command, ExportFormat, Format, SearchFormat, StyleArgs};
+use super::observer::CliObserver;
+use super::print::{self, Style};
+use super::{Config, Outcome};
+
+/// Runs the command line. The caller maps the result to an exit code.
+pub fn run(args: Args) -> Result<Outcome> {
+    let config = Config::from_args(&args);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let outcome = match args.command {
+        Command::Index { rebuild, strict, json } => cmd_index(&config, BuildOptions { rebuild, strict }, json, &mut out)?,
+        Command::Check { json } => cmd_check(&config, json, &mut out)?,
+        Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
+        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
+            let kinds = kinds.iter().map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are {}", Kind::names()))).collect::<Result<Vec<_>>>()?;
+            let years = year.as_deref().map(retrieve::parse_years).transpose()?;
+            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit };
+            cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
+        }
+        Command::Show { passage_id, format } => cmd_show(&config, &passage_id, format, &mut out)?,
+        Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
+        Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
+        Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
+        Command::Eval { labels, queries, format } => cmd_eval(&config, &labels, queries.as_deref(), format, &mut out)?,
+    };
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn observer(config: &Config, quiet: bool) -> CliObserver {
+    CliObserver::new(quiet, config.engine.index.root.display().to_string())
+}
+
+/// The index, fresh, with notes on stderr.
+fn open(config: &Config) -> Result<OpenIndex> {
+    Ok(config.engine.open_fresh(&mut observer(config, false))?)
+}
+
+fn json_line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    writeln!(out, "{}", serde_json::to_string_pretty(value)?)?;
+    Ok(())
+}
+
+fn cmd_index(config: &Config, options: BuildOptions, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let report = config.engine.index(options, &mut observer(config, json))?;
+    if json {
+        json_line(out, &report)?;
+    }
+    Ok(Outcome::Results)
+}
+
+/// `folio check`: 0 when the index matches a valid corpus, 1 when it is stale
+/// or missing, 2 when the corpus is invalid.
+fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let report = config.engine.check()?;
+    if json {
+        json_line(out, &report)?;
+    } else {
+        print::check(&report, &config.engine.corpus, out)?;
+    }
+    Ok(match report.status.as_str() {
+        "invalid" => Outcome::Invalid,
+        "fresh" => Outcome::Results,
+        _ => Outcome::NoResults,
+    })
+}
+
+fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, style: &StyleArgs, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let style = style.load()?;
+    let response = present::search(&open, request, &style)?;
+    for note in &response.notes {
+        eprintln!("folio: note: {note}");
+    }
+    let form = match format {
+        SearchFormat::Text => {
+            let tagger = explain.then(|| folio::vocab::tagger::Tagger::new(open.taxonomy.clone()));
+            print::hits(&Style { color: config.color }, &response, show_facets, tagger.as_ref(), out)?;
+            None
+        }
+        SearchFormat::Json => {
+            json_line(out, &response)?;
+            None
+        }
+        SearchFormat::Pandoc => Some(cite::CiteFormat::Pandoc),
+        SearchFormat::Typst => Some(cite::CiteFormat::Typst),
+        SearchFormat::Latex => Some(cite::CiteFormat::Latex),
+        SearchFormat::Bibtex => Some(cite::CiteFormat::Bibtex),
+        SearchFormat::CslJson => Some(cite::CiteFormat::CslJson),
+    };
+    if let Some(form) = form {
+        print::citations(&open, &response, form, &style, out)?;
+    }
+    Ok(if response.total == 0 { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: CiteFormatArg, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let style = style.load()?;
+    match format.form() {
+        None => json_line(out, &present::cite(&open, id, &style)?)?,
+        Some(form) => {
+            let p = present::passage(&open, id)?;
+            let meta = present::Presenter::new(&open, &style).meta(&p.doc)?;
+            writeln!(out, "{}", cite::format_citation(&p.doc, &p.locator, &p.title, meta, form, &style)?)?;
+        }
+    }
+    Ok(Outcome::Results)
+}
+
+fn cmd_show(config: &Config, id: &str, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let style = cite::CitationStyle::named(cite::DEFAULT_STYLE)?;
+    let shown = present::show(&open, id, &style)?;
+    match format {
+        Format::Json => json_line(out, &shown)?,
+        Format::Text => print::show(&Style { color: config.color }, &shown, out)?,
+    }
+    Ok(Outcome::Results)
+}
+
+fn cmd_export(config: &Config, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let style = cite::CitationStyle::named(cite::DEFAULT_STYLE)?;
+    let lines = present::export(&open, &style)?;
+    for line in &lines {
+        writeln!(out, "{}", serde_json::to_string(line)?)?;
+    }
+    Ok(if lines.is_empty() { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn cmd_topics(config: &Config, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let topics = present::topics(&open);
+    match format {
+        Format::Json => json_line(out, &topics)?,
+        Format::Text => print::topics(&Style { color: config.color }, &topics, out)?,
+    }
+    Ok(Outcome::Results)
+}
+
+fn cmd_tag(config: &Config, text: &str, lang: Option<String>, explain: bool, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let text = if text == "-" {
+        let mut s = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut s).context("reading standard input")?;
+        s
+    } else {
+        text.to_string()
+    };
+    let (language, tags) = config.engine.tag(&text, lang)?;
+    match format {
+        Format::Json => json_line(out, &present::tag_response(language, &tags, explain))?,
+        Format::Text => print::tags(&tags, explain, out)?,
+    }
+    Ok(if tags.topics.is_empty() { Outcome::NoResults } else { Outcome::Results })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not in the gold-set format", path.display()))
+}
+
+fn cmd_eval(config: &Config, labels: &Path, queries: Option<&Path>, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let labels: engine::eval::Labels = read_json(labels)?;
+    let queries: Option<Vec<engine::eval::QueryItem>> = queries.map(read_json).transpose()?;
+    let passages = open.all_passages()?;
+    let topic_ids: Vec<String> = open.manifest.topics.iter().map(|(id, _, _)| id.clone()).collect();
+    let report = engine::eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q)))?;
+    match format {
+        Format::Json => json_line(out, &wire::Versioned::new(&report))?,
+        Format::Text => print::eval(&report, passages.len(), out)?,
+    }
+    Ok(Outcome::Results)
+}
+

@@ -1,0 +1,49 @@
+//! The command line, part of the binary only: raw arguments (`args`, clap)
+//! are validated into a [`Config`], each command runs against the library's
+//! engine (`commands`), and results print as text (`print`) or as the
+//! library's `wire` JSON. Build progress shows on a terminal (`observer`).
+//!
+//! Exit codes: 0 results, 1 no results, 2 error. Output into a closed pipe
+//! ends the program quietly with 0.
+
+mod args;
+mod commands;
+mod observer;
+mod print;
+
+use std::io::{self, IsTerminal};
+
+pub use args::{Args, ColorChoice};
+pub use commands::run;
+
+/// Validated settings shared by all commands.
+pub struct Config {
+    pub engine: folio::engine::Engine,
+    pub color: bool,
+}
+
+impl Config {
+    fn from_args(args: &Args) -> Config {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Config { engine: folio::engine::Engine::new(&args.corpus, &args.index), color }
+    }
+}
+
+/// What a command reports for the exit code.
+pub enum Outcome {
+    /// Exit 0.
+    Results,
+    /// Exit 1: no results (for `check`: the index is stale).
+    NoResults,
+    /// Exit 2 without an error message of its own (`check` on an invalid corpus).
+    Invalid,
+}
+
+/// True when the error chain ends in a closed pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}

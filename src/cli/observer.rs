@@ -1,0 +1,65 @@
+//! What the CLI shows while the engine works: notes and warnings on stderr,
+//! a progress bar on a terminal, and the one-line build summary.
+
+use std::io::{self, IsTerminal};
+use std::time::Duration;
+
+use folio::engine::{BuildReport, Observer};
+
+/// Prints to stderr; `quiet` keeps builds silent (JSON output).
+pub struct CliObserver {
+    pub quiet: bool,
+    pub index_path: String,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl CliObserver {
+    pub fn new(quiet: bool, index_path: String) -> CliObserver {
+        CliObserver { quiet, index_path, bar: None }
+    }
+}
+
+impl Observer for CliObserver {
+    fn note(&mut self, message: &str) {
+        if !self.quiet {
+            eprintln!("folio: {message}");
+        }
+    }
+
+    fn progress(&mut self, done: usize, total: usize, path: &str) {
+        if self.quiet || !io::stderr().is_terminal() {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            bar
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(path.to_string());
+    }
+
+    fn built(&mut self, report: &BuildReport, elapsed: Duration) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if self.quiet {
+            return;
+        }
+        let m = &report.manifest;
+        for w in &m.warnings {
+            eprintln!("folio: warning: {w}");
+        }
+        let what = if report.full { "indexed".to_string() } else { format!("updated ({} re-indexed, {} unchanged) —", report.n_reindexed, report.n_unchanged) };
+        let warnings = if m.warnings.is_empty() { String::new() } else { format!(", {} warnings", m.warnings.len()) };
+        eprintln!(
+            "folio: {what} {} documents, {} passages, {} languages{warnings} in {:.2} s → {}",
+            m.docs.len(),
+            m.n_passages,
+            m.languages.len(),
+            elapsed.as_secs_f64(),
+            self.index_path
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! The indexing pipeline's driver: plans a build or an update, reads and
+//! processes the documents that changed in parallel (source → doc), hands
+//! their passages to the generation writer in corpus order, and publishes a
+//! new generation with its manifest.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::pool::parallel_in_order;
+use super::resolve::{taxonomy_of, thesaurus_of};
+use crate::doc::passages::{self, BuiltDoc};
+use crate::error::{Error, Result};
+use crate::model::Warning;
+use crate::source::{self, ReadDoc, Scan};
+use crate::store::freshness::{self, needs_full_rebuild, taxonomy_hash, Plan};
+use crate::store::generation::{self, IndexDir};
+use crate::store::{DocEntry, GenerationWriter, Manifest, StatCache, SCHEMA_VERSION};
+use crate::vocab::tagger::Tagger;
+use crate::vocab::taxonomy::Taxonomy;
+
+/// Progress callback: (documents done, documents to do, current path).
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
+
+/// How to build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Rebuild everything even when an update would do.
+    pub rebuild: bool,
+    /// Treat warnings as errors: nothing is written when the corpus has any.
+    pub strict: bool,
+}
+
+/// The result of a build, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub manifest: Manifest,
+    /// True for a build from scratch, false for an update.
+    pub full: bool,
+    pub n_reindexed: usize,
+    pub n_unchanged: usize,
+}
+
+/// Builds or updates the index for the corpus and makes the result live.
+/// Only documents whose content or metadata changed are processed again; a
+/// changed taxonomy or another folio version rebuilds everything.
+pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress: Progress) -> Result<BuildReport> {
+    index_dir.create()?;
+    let _lock = generation::lock(&index_dir.root)?;
+    generation::clean_leftovers(&index_dir.root);
+    let taxonomy = taxonomy_of(scan)?;
+    // Parsed now so that a malformed thesaurus stops the build with its line and column.
+    let thesaurus = thesaurus_of(scan)?;
+    let tagger = Tagger::new(taxonomy.clone());
+    let previous = previous_manifest(index_dir, scan, options)?;
+    let live = index_dir.live();
+    let plan = match &previous {
+        Some(m) => freshness::plan(m, scan, &StatCache::read(&index_dir.root)),
+        None => Plan { changed: (0..scan.docs.len()).collect(), ..Plan::default() },
+    };
+    let full = previous.is_none();
+    let mut writer = GenerationWriter::begin(index_dir, if full { None } else { live.as_deref() })?;
+    for key in &plan.delete_keys {
+        writer.delete_doc(key);
+    }
+    let mut entries: BTreeMap<String, DocEntry> = previous.iter().flat_map(|m| m.docs.iter().map(|d| (d.path.clone(), d.clone()))).collect();
+    let mut cache = StatCache::default();
+    write_changed(scan, &plan, &tagger, &mut writer, &mut entries, &mut cache, progress)?;
+    let warnings = corpus_warnings(scan, &entries);
+    if options.strict && !warnings.is_empty() {
+        writer.abandon();
+        return Err(Error::Strict { n: warnings.len(), first: warnings[0].to_string() });
+    }
+    let field_tokens = writer.commit(full)?;
+    let docs = docs_in_corpus_order(scan, entries, &mut cache);
+    let manifest = assemble_manifest(scan, &taxonomy, docs, warnings, field_tokens);
+    // The compiled thesaurus, so that searches do not stem every term again.
+    let thesaurus_json = serde_json::to_string(&thesaurus).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    writer.publish(index_dir, &manifest, &thesaurus_json, live)?;
+    cache.write(&index_dir.root);
+    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_unchanged: plan.unchanged })
+}
+
+/// The live manifest an update starts from; `None` means a build from
+/// scratch (asked for, no index, another folio version or taxonomy).
+fn previous_manifest(index_dir: &IndexDir, scan: &Scan, options: BuildOptions) -> Result<Option<Manifest>> {
+    let previous = match index_dir.manifest() {
+        _ if options.rebuild => None,
+        Ok(m) => m,
+        // Another schema: refused unless the user asked for a rebuild.
+        Err(e @ Error::SchemaMismatch { .. }) => return Err(e),
+        Err(_) => None,
+    };
+    Ok(previous.filter(|m| needs_full_rebuild(m, scan).is_none()))
+}
+
+/// Reads and processes the planned documents in parallel and writes their
+/// passages in corpus order, recording each document's entry.
+fn write_changed(
+    scan: &Scan,
+    plan: &Plan,
+    tagger: &Tagger,
+    writer: &mut GenerationWriter,
+    entries: &mut BTreeMap<String, DocEntry>,
+    cache: &mut StatCache,
+    progress: Progress,
+) -> Result<()> {
+    let n_todo = plan.changed.len();
+    parallel_in_order(
+        n_todo,
+        |k| process(scan, plan.changed[k], tagger),
+        |k, (read, built)| {
+            let planned = &scan.docs[plan.changed[k]];
+            progress(k, n_todo, &planned.file.rel_path);
+            cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
+            let mut entry = doc_entry(planned, read.content_hash, read.warnings);
+            if let Some(built) = built {
+                for p in &built.passages {
+                    writer.add(p)?;
+                }
+                record_built(&mut entry, built);
+            }
+            entries.insert(planned.file.rel_path.clone(), entry);
+            Ok(())
+        },
+    )?;
+    progress(n_todo, n_todo, "");
+    Ok(())
+}
+
+/// Reads one document and runs the pipeline on it. A bug must cost one
+/// document, not the run: a panic is caught and the document reported.
+fn process(scan: &Scan, i: usize, tagger: &Tagger) -> (ReadDoc, Option<BuiltDoc>) {
+    let mut read = source::read(&scan.docs[i]);
+    let built = read.doc.as_ref().and_then(|d| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| passages::build(d, tagger))).ok());
+    if read.doc.is_some() && built.is_none() {
+        read.warnings.push(Warning {
+            path: scan.docs[i].file.rel_path.clone(),
+            message: "internal error while processing this file: skipped (please report it with the file)".into(),
+        });
+    }
+    (read, built)
+}
+
+/// A document's manifest entry before its passages are known. Unreadable or
+/// binary files are recorded too (no passages), so the next check does not
+/// see them as new.
+fn doc_entry(planned: &source::Planned, content_hash: String, warnings: Vec<Warning>) -> DocEntry {
+    DocEntry {
+        key: planned.key.clone(),
+        path: planned.file.rel_path.clone(),
+        content_hash,
+        entry_hash: planned.entry_hash.clone(),
+        title: planned.file.rel_path.clone(),
+        language: crate::text::lang::UNKNOWN.into(),
+        n_passages: 0,
+        n_dropped: 0,
+        languages: vec![],
+        topic_counts: BTreeMap::new(),
+        warnings,
+        meta: planned.meta.clone(),
+    }
+}
+
+/// Fills an entry from the document the pipeline built.
+fn record_built(entry: &mut DocEntry, built: BuiltDoc) {
+    let mut languages = BTreeSet::new();
+    for p in &built.passages {
+        languages.insert(p.language.clone());
+        for t in &p.topics {
+            *entry.topic_counts.entry(t.clone()).or_default() += 1;
+        }
+    }
+    if let Some(title) = &built.meta.title {
+        entry.title = title.clone();
+    }
+    entry.language = built.language;
+    entry.n_passages = built.passages.len();
+    entry.n_dropped = built.dropped.len();
+    entry.languages = languages.into_iter().collect();
+    entry.meta = built.meta;
+}
+
+/// The scan's warnings and every present document's own, in corpus order.
+fn corpus_warnings(scan: &Scan, entries: &BTreeMap<String, DocEntry>) -> Vec<Warning> {
+    let mut warnings = scan.warnings.clone();
+    for p in &scan.docs {
+        if let Some(e) = entries.get(&p.file.rel_path) {
+            warnings.extend(e.warnings.iter().cloned());
+        }
+    }
+    warnings
+}
+
+/// The entries of the documents still present, in corpus order; unchanged
+/// documents keep their stat cache line.
+fn docs_in_corpus_order(scan: &Scan, mut entries: BTreeMap<String, DocEntry>, cache: &mut StatCache) -> Vec<DocEntry> {
+    let present: HashSet<&str> = scan.docs.iter().map(|p| p.file.rel_path.as_str()).collect();
+    entries.retain(|path, _| present.contains(path.as_str()));
+    let docs: Vec<DocEntry> = scan.docs.iter().filter_map(|p| entries.get(&p.file.rel_path).cloned()).collect();
+    for (d, p) in docs.iter().zip(scan.docs.iter().filter(|p| entries.contains_key(&p.file.rel_path))) {
+        cache.files.entry(d.path.clone()).or_insert_with(|| (p.file.size, p.file.mtime_ns, d.content_hash.clone()));
+    }
+    docs
+}
+
+/// The manifest of the new generation.
+fn assemble_manifest(scan: &Scan, taxonomy: &Taxonomy, docs: Vec<DocEntry>, warnings: Vec<Warning>, field_tokens: BTreeMap<String, u64>) -> Manifest {
+    let mut topic_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut languages = BTreeSet::new();
+    for d in &docs {
+        for (t, n) in &d.topic_counts {
+            *topic_counts.entry(t.as_str()).or_default() += n;
+        }
+        languages.extend(d.languages.iter().cloned());
+    }
+    let topics = taxonomy.topics.iter().map(|t| (t.id.clone(), t.label.clone(), topic_counts.get(t.id.as_str()).copied().unwrap_or(0))).collect();
+    Manifest {
+        schema_version: SCHEMA_VERSION,
+        analyzer_version: crate::text::ANALYZER_VERSION,
+        folio_version: env!("CARGO_PKG_VERSION").to_string(),
+        taxonomy_hash: taxonomy_hash(scan),
+        metadata_hash: scan.metadata_hash.clone(),
+        n_passages: docs.iter().map(|d| d.n_passages).sum(),
+        languages: languages.into_iter().collect(),
+        topics,
+        warnings,
+        taxonomy_source: scan.taxonomy.as_ref().map(|t| t.1.clone()),
+        thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
+        field_tokens,
+        docs,
+    }
+}

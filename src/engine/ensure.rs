@@ -1,0 +1,101 @@
+//! Keeping the index fresh: `build` runs the pipeline over the scanned
+//! corpus; `open_fresh` opens the index for answering, first building it when
+//! missing or updating it when stale; `index` is the `folio index` command.
+
+use std::time::Instant;
+
+use super::build::{self, BuildOptions, BuildReport};
+use super::{Engine, Observer};
+use crate::error::{Error, Result};
+use crate::source;
+use crate::store::{self, Freshness, OpenIndex};
+use crate::wire::{FormatVersion, IndexReport, IndexedDoc};
+
+impl Engine {
+    /// Scans the corpus and builds or updates the index.
+    pub fn build(&self, options: BuildOptions, observer: &mut dyn Observer) -> Result<BuildReport> {
+        let started = Instant::now();
+        let scan = source::scan(&self.corpus)?;
+        let mut progress = |done: usize, total: usize, path: &str| observer.progress(done, total, path);
+        let report = build::build(&self.index, &scan, options, &mut progress)?;
+        observer.built(&report, started.elapsed());
+        Ok(report)
+    }
+
+    /// Opens the index, first building it when it is missing or updating it
+    /// when it is stale, saying so through the observer.
+    pub fn open_fresh(&self, observer: &mut dyn Observer) -> Result<OpenIndex> {
+        let freshness = match store::open(&self.index) {
+            Ok(open) => match store::freshness_of(&open.manifest, &self.index, &self.corpus)? {
+                Freshness::Fresh => return Ok(open),
+                stale => stale,
+            },
+            Err(Error::IndexMissing { .. }) => Freshness::Missing,
+            Err(e) => return Err(e),
+        };
+        match freshness {
+            Freshness::Fresh => {}
+            Freshness::Missing => {
+                observer.note(&format!("no index at {}; building it from {}", self.index.root.display(), self.corpus.display()));
+                self.build(BuildOptions::default(), observer)?;
+            }
+            Freshness::Stale(reasons) => self.update_stale(&reasons, observer)?,
+        }
+        store::open(&self.index)
+    }
+
+    fn update_stale(&self, reasons: &[String], observer: &mut dyn Observer) -> Result<()> {
+        let shown: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
+        let more = if reasons.len() > 3 { format!(" and {} more", reasons.len() - 3) } else { String::new() };
+        observer.note(&format!("index out of date ({}{more}); updating it", shown.join("; ")));
+        match self.build(BuildOptions::default(), observer) {
+            Ok(_) => Ok(()),
+            // Someone else is updating it: search what is live, and say so.
+            Err(Error::Locked { .. }) if self.index.live().is_some() => {
+                observer.note("another `folio index` is updating the index; searching the current one");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `folio index`: builds, updates, or says the index is up to date.
+    pub fn index(&self, options: BuildOptions, observer: &mut dyn Observer) -> Result<IndexReport> {
+        let freshness = match store::freshness(&self.index, &self.corpus) {
+            Err(Error::SchemaMismatch { .. }) if options.rebuild => Freshness::Missing,
+            other => other?,
+        };
+        let (status, report) = if !options.rebuild && freshness == Freshness::Fresh {
+            let manifest = self.index.manifest()?.ok_or_else(|| Error::IndexMissing { path: self.index.root.clone() })?;
+            if options.strict && !manifest.warnings.is_empty() {
+                return Err(Error::Strict { n: manifest.warnings.len(), first: manifest.warnings[0].to_string() });
+            }
+            observer.note(&format!(
+                "index is up to date ({} documents, {} passages); `folio index --rebuild` forces a rebuild",
+                manifest.docs.len(),
+                manifest.n_passages
+            ));
+            let n = manifest.docs.len();
+            ("up-to-date", BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n })
+        } else {
+            let report = self.build(options, observer)?;
+            (if report.full { "built" } else { "updated" }, report)
+        };
+        Ok(index_report(status, &report))
+    }
+}
+
+fn index_report(status: &str, report: &BuildReport) -> IndexReport {
+    let m = &report.manifest;
+    IndexReport {
+        folio_json: FormatVersion,
+        status: status.to_string(),
+        documents: m.docs.len(),
+        passages: m.n_passages,
+        reindexed: report.n_reindexed,
+        unchanged: report.n_unchanged,
+        languages: m.languages.clone(),
+        warnings: m.warnings.clone(),
+        docs: m.docs.iter().map(|d| IndexedDoc { key: d.key.clone(), path: d.path.clone(), title: d.title.clone(), passages: d.n_passages, language: d.language.clone() }).collect(),
+    }
+}

@@ -1,0 +1,164 @@
+//! Answers in the `wire` types: stored passages become wire passages with
+//! their citation rendered now, from the document's metadata in the manifest
+//! and the requested style (once per document, not per passage).
+
+use std::collections::HashMap;
+
+use super::Engine;
+use crate::cite::{self, CitationStyle};
+use crate::error::{Error, Result};
+use crate::model::{passage_id, DocMeta, Passage};
+use crate::retrieve::{self, SearchRequest};
+use crate::store::OpenIndex;
+use crate::vocab::tagger::{Tagger, Tags};
+use crate::wire::{self, FormatVersion};
+
+/// Turns stored passages into wire passages for one index and style.
+pub struct Presenter<'a> {
+    open: &'a OpenIndex,
+    style: &'a CitationStyle,
+    references: HashMap<String, String>,
+}
+
+impl<'a> Presenter<'a> {
+    pub fn new(open: &'a OpenIndex, style: &'a CitationStyle) -> Presenter<'a> {
+        Presenter { open, style, references: HashMap::new() }
+    }
+
+    /// The document's metadata, from the manifest.
+    pub fn meta(&self, doc: &str) -> Result<&'a DocMeta> {
+        self.open.manifest.doc(doc).map(|d| &d.meta).ok_or_else(|| Error::IndexCorrupt {
+            path: self.open.path.clone(),
+            message: format!("document `{doc}` is not in the index manifest; run `folio index --rebuild`"),
+        })
+    }
+
+    /// The document's reference in the style (rendered once per document).
+    fn reference(&mut self, p: &Passage) -> Result<String> {
+        if let Some(r) = self.references.get(&p.doc) {
+            return Ok(r.clone());
+        }
+        let text = cite::reference_text(self.meta(&p.doc)?, &p.title, self.style);
+        self.references.insert(p.doc.clone(), text.clone());
+        Ok(text)
+    }
+
+    pub fn passage(&mut self, p: Passage) -> Result<wire::Passage> {
+        let citation = wire::Citation { key: p.doc.clone(), locator: p.locator.to_string(), text: self.reference(&p)? };
+        Ok(wire::Passage {
+            id: p.id,
+            doc: p.doc,
+            title: p.title,
+            authors: p.authors,
+            year: p.year,
+            section: p.section,
+            section_number: p.section_number,
+            section_path: p.section_path,
+            paragraph: p.paragraph,
+            kind: p.kind,
+            language: p.language,
+            topics: p.topics,
+            topic_scores: p.topic_scores,
+            text: p.text,
+            source: p.source,
+            pages: p.locator.pages,
+            citation,
+            cites: p.cites,
+            reference: p.reference,
+        })
+    }
+}
+
+/// Searches and presents the hits.
+pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
+    let found = retrieve::search(open, request)?;
+    let mut presenter = Presenter::new(open, style);
+    let mut hits = Vec::with_capacity(found.hits.len());
+    for h in found.hits {
+        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)? });
+    }
+    let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
+    Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy })
+}
+
+/// One passage by id, or the error that says there is none.
+pub fn passage(open: &OpenIndex, id: &str) -> Result<Passage> {
+    open.get(id)?.ok_or_else(|| Error::UnknownPassage { id: id.to_string() })
+}
+
+/// `show`: a passage with its neighbours and the references it relies on.
+pub fn show(open: &OpenIndex, id: &str, style: &CitationStyle) -> Result<wire::ShowResponse> {
+    let p = passage(open, id)?;
+    let neighbour = |k: u32| open.get(&passage_id::format(&p.doc, k)).ok().flatten();
+    let previous = p.paragraph.checked_sub(1).filter(|k| *k > 0).and_then(neighbour);
+    let next = neighbour(p.paragraph + 1);
+    let cited: Vec<Passage> = p.cites.iter().filter_map(|c| c.reference.as_deref()).filter_map(|r| open.get(r).ok().flatten()).collect();
+    let mut presenter = Presenter::new(open, style);
+    let previous = previous.map(|x| presenter.passage(x)).transpose()?;
+    let next = next.map(|x| presenter.passage(x)).transpose()?;
+    let references = cited.into_iter().map(|x| presenter.passage(x)).collect::<Result<Vec<_>>>()?;
+    Ok(wire::ShowResponse { folio_json: FormatVersion, passage: presenter.passage(p)?, previous, next, references })
+}
+
+/// `cite --format json`: every form of a passage's citation.
+pub fn cite(open: &OpenIndex, id: &str, style: &CitationStyle) -> Result<wire::CiteResponse> {
+    let p = passage(open, id)?;
+    let meta = Presenter::new(open, style).meta(&p.doc)?;
+    let rendered = cite::render(meta, &p.title, Some(&p.locator), style)?;
+    Ok(wire::CiteResponse {
+        folio_json: FormatVersion,
+        id: p.id.clone(),
+        key: p.doc.clone(),
+        locator: p.locator.to_string(),
+        pages: p.locator.pages.clone(),
+        style: style.name.clone(),
+        citation: rendered.citation,
+        reference: rendered.reference,
+        pandoc: cite::pandoc(&p.doc, &p.locator),
+        typst: cite::typst(&p.doc, &p.locator),
+        latex: cite::latex(&p.doc, &p.locator),
+    })
+}
+
+/// Every passage in corpus order, as `export` lines.
+pub fn export(open: &OpenIndex, style: &CitationStyle) -> Result<Vec<wire::ExportLine>> {
+    let mut presenter = Presenter::new(open, style);
+    open.all_passages()?.into_iter().map(|p| Ok(wire::ExportLine { folio_json: FormatVersion, passage: presenter.passage(p)? })).collect()
+}
+
+/// The taxonomy with passage counts.
+pub fn topics(open: &OpenIndex) -> wire::TopicsResponse {
+    let counts: HashMap<&str, usize> = open.manifest.topics.iter().map(|(id, _, n)| (id.as_str(), *n)).collect();
+    let topics = open
+        .taxonomy
+        .topics
+        .iter()
+        .map(|t| wire::Topic { id: t.id.clone(), label: t.label.clone(), description: t.description.clone(), passages: counts.get(t.id.as_str()).copied().unwrap_or(0) })
+        .collect();
+    wire::TopicsResponse { folio_json: FormatVersion, topics }
+}
+
+impl Engine {
+    /// Tags any text with the corpus's taxonomy (the built-in one when the
+    /// corpus cannot be read); the language is detected when not given.
+    pub fn tag(&self, text: &str, lang: Option<String>) -> Result<(String, Tags)> {
+        let taxonomy = match crate::source::scan(&self.corpus) {
+            Ok(scan) => super::resolve::taxonomy_of(&scan)?,
+            Err(_) => crate::vocab::taxonomy::Taxonomy::builtin(),
+        };
+        let language = lang.unwrap_or_else(|| crate::text::lang::detect(text, None));
+        let tags = Tagger::new(taxonomy).tag(text, &language, None, &[]);
+        Ok((language, tags))
+    }
+}
+
+/// Tags as the wire message.
+pub fn tag_response(language: String, tags: &Tags, explain: bool) -> wire::TagResponse {
+    wire::TagResponse {
+        folio_json: FormatVersion,
+        language,
+        topics: tags.topics.clone(),
+        topic_scores: tags.scores.clone(),
+        evidence: explain.then(|| tags.evidence.clone()),
+    }
+}

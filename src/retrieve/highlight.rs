@@ -1,0 +1,128 @@
+//! Highlighting: marks the words of a passage that the query matched,
+//! stemmed forms included, and picks the window of text with the most of them.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::query::{collect_words, ParsedQuery};
+use crate::text::{split_words, Analyzer};
+
+/// Marks the words of a passage that the query matched, stemmed forms
+/// included, and picks the window of text with the most of them.
+pub struct Highlighter {
+    exact: HashSet<String>,
+    stems: BTreeMap<String, HashSet<String>>,
+}
+
+const SNIPPET_CHARS: usize = 240;
+
+impl Highlighter {
+    pub fn new(parsed: &ParsedQuery, langs: &[String]) -> Highlighter {
+        let mut words = vec![];
+        collect_words(&parsed.clauses, &mut words);
+        let text = words.join(" ");
+        let exact: HashSet<String> = Analyzer::exact().terms(&text).into_iter().collect();
+        let mut stems = BTreeMap::new();
+        for l in langs {
+            stems.insert(l.clone(), Analyzer::for_lang(l).terms(&text).into_iter().collect());
+        }
+        Highlighter { exact, stems }
+    }
+
+    /// Highlights these words too (thesaurus expansions).
+    pub fn add_words(&mut self, words: &[String], langs: &[String]) {
+        let text = words.join(" ");
+        self.exact.extend(Analyzer::exact().terms(&text));
+        for l in langs {
+            self.stems.entry(l.clone()).or_default().extend(Analyzer::for_lang(l).terms(&text));
+        }
+    }
+
+    /// Byte ranges of matched words in `text`.
+    pub fn matches(&self, text: &str, lang: &str) -> Vec<(usize, usize)> {
+        let mut exact_tokens = vec![];
+        split_words(text, &mut exact_tokens);
+        let stems: Vec<String> = Analyzer::for_lang(lang).terms(text);
+        let stem_set = self.stems.get(lang);
+        let mut out = vec![];
+        for (i, tok) in exact_tokens.iter().enumerate() {
+            let stem_hit = stem_set.is_some_and(|s| stems.get(i).is_some_and(|st| s.contains(st)));
+            if self.exact.contains(&tok.text) || stem_hit {
+                // CJK bigrams overlap: merge a match into the previous one it touches.
+                match out.last_mut() {
+                    Some((_, end)) if tok.offset_from <= *end => *end = (*end).max(tok.offset_to),
+                    _ => out.push((tok.offset_from, tok.offset_to)),
+                }
+            }
+        }
+        out
+    }
+
+    /// A window of about 240 characters around the densest matches, with
+    /// matches wrapped in `<mark>…</mark>`.
+    pub fn snippet(&self, text: &str, lang: &str) -> String {
+        let matches = self.matches(text, lang);
+        let (start, end) = best_window(text, &matches, SNIPPET_CHARS);
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        let mut pos = start;
+        for (a, b) in matches.iter().filter(|(a, b)| *a >= start && *b <= end) {
+            out.push_str(&text[pos..*a]);
+            out.push_str("<mark>");
+            out.push_str(&text[*a..*b]);
+            out.push_str("</mark>");
+            pos = *b;
+        }
+        out.push_str(&text[pos..end]);
+        if end < text.len() {
+            out.push('…');
+        }
+        out
+    }
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The window of `width` bytes (on word boundaries) holding the most matches.
+fn best_window(text: &str, matches: &[(usize, usize)], width: usize) -> (usize, usize) {
+    if text.len() <= width {
+        return (0, text.len());
+    }
+    let mut best = (0usize, 0usize);
+    for (i, (a, _)) in matches.iter().enumerate() {
+        let n = matches[i..].iter().take_while(|(_, b)| *b <= a + width).count();
+        if n > best.1 {
+            best = (*a, n);
+        }
+    }
+    // Start a little before the first match, at a word boundary.
+    let mut start = floor_boundary(text, best.0.saturating_sub(40));
+    if start > 0 {
+        start = text[..start].rfind(' ').map_or(0, |i| i + 1);
+    }
+    let mut end = floor_boundary(text, start + width);
+    if end < text.len() {
+        end = text[..end].rfind(' ').filter(|e| *e > start).unwrap_or(end);
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retrieve::query;
+
+    #[test]
+    fn snippets_mark_stemmed_forms() {
+        let h = Highlighter::new(&query::parse("governing norm"), &["en".to_string()]);
+        let s = h.snippet("States govern by norms, and governments agree.", "en");
+        assert_eq!(s, "States <mark>govern</mark> by <mark>norms</mark>, and <mark>governments</mark> agree.");
+    }
+}

@@ -1,0 +1,167 @@
+//! The corpus folder, the only place folio reads input files from: finds
+//! the documents, reads and decodes them, reads `references.bib`,
+//! `topics.toml` and `thesaurus.toml`, pairs each document with its
+//! bibliographic entry and key, and hashes contents.
+//!
+//! **Invariant:** this is the only module that reads the corpus folder.
+//!
+//! Files: `walk` (finding files), `decode` (bytes → text, the decoding
+//! policy), `bib` (BibTeX), `pair` (documents ↔ entries, keys), `hash`
+//! (content hashes), `extract` (per-format text extraction → [`Extracted`]).
+
+pub mod bib;
+mod decode;
+pub mod extract;
+mod hash;
+mod pair;
+mod walk;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::model::{DocMeta, Warning};
+
+pub use decode::decode;
+pub use extract::{Extracted, PageStart};
+pub use hash::{hex, sha256_hex};
+pub use walk::{find_files, FoundFile};
+
+/// File extensions read as documents.
+pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
+pub const BIB_FILE: &str = "references.bib";
+pub const TAXONOMY_FILE: &str = "topics.toml";
+pub const THESAURUS_FILE: &str = "thesaurus.toml";
+
+/// A document key from a file name: "Guan (2022) Governance.txt" → "guan-2022-governance".
+pub fn key_from_path(rel_path: &str) -> String {
+    let stem = Path::new(rel_path).with_extension("");
+    let stem = stem.to_string_lossy();
+    let mut key = String::new();
+    for c in stem.chars() {
+        if c.is_alphanumeric() {
+            key.extend(c.to_lowercase());
+        } else if !key.ends_with('-') && !key.is_empty() {
+            key.push('-');
+        }
+    }
+    let key = key.trim_end_matches('-').to_string();
+    if key.is_empty() { "doc".into() } else { key }
+}
+
+fn read_optional(root: &Path, name: &str, warnings: &mut Vec<Warning>) -> Option<(String, String)> {
+    let path = root.join(name);
+    match fs::read(&path) {
+        Ok(bytes) => decode(&bytes, name, warnings).map(|t| (name.to_string(), t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            warnings.push(Warning { path: name.into(), message: format!("cannot read: {e}") });
+            None
+        }
+    }
+}
+
+/// The hash over the corpus's metadata files (bib, taxonomy, thesaurus).
+pub fn metadata_hash(root: &Path) -> String {
+    let mut ignored = vec![];
+    let parts = [BIB_FILE, TAXONOMY_FILE, THESAURUS_FILE].map(|name| read_optional(root, name, &mut ignored));
+    hash::hash_metadata(&parts)
+}
+
+/// A document file with the key and metadata it will be indexed under, not yet read.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub file: FoundFile,
+    pub key: String,
+    pub meta: DocMeta,
+    pub has_entry: bool,
+    /// Hash of the BibTeX entry (or of "no entry"), so that editing one entry
+    /// re-indexes only its document.
+    pub entry_hash: String,
+}
+
+/// The corpus folder listed and its metadata read; documents are read on demand.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub root: PathBuf,
+    pub docs: Vec<Planned>,
+    pub taxonomy: Option<(String, String)>,
+    pub thesaurus: Option<(String, String)>,
+    pub metadata_hash: String,
+    pub warnings: Vec<Warning>,
+}
+
+/// Lists the corpus and reads its metadata files, without reading documents.
+pub fn scan(root: &Path) -> Result<Scan> {
+    let mut warnings = vec![];
+    let files = find_files(root, &mut warnings)?;
+    let bib_src = read_optional(root, BIB_FILE, &mut warnings);
+    let taxonomy = read_optional(root, TAXONOMY_FILE, &mut warnings);
+    let thesaurus = read_optional(root, THESAURUS_FILE, &mut warnings);
+    let metadata_hash = hash::hash_metadata(&[bib_src.clone(), taxonomy.clone(), thesaurus.clone()]);
+    let (entries, bib_warnings) = match &bib_src {
+        Some((name, text)) => bib::read(text, name),
+        None => (BTreeMap::new(), vec![]),
+    };
+    warnings.extend(bib_warnings);
+    let docs = pair::pair(&files, &entries, &mut warnings);
+    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings })
+}
+
+/// The content hash of a file: `cached` (size, modification time, hash) when
+/// size and time still agree, else the file read and hashed ("" when it
+/// cannot be read).
+pub fn content_hash(file: &FoundFile, cached: Option<&(u64, i128, String)>) -> String {
+    if let Some((size, mtime, hash)) = cached
+        && *size == file.size
+        && *mtime == file.mtime_ns
+    {
+        return hash.clone();
+    }
+    fs::read(&file.path).map(|b| sha256_hex(&b)).unwrap_or_default()
+}
+
+/// A document as read: its content hash ("" when unreadable) and, unless it
+/// was unreadable or binary, its decoded text.
+#[derive(Debug, Clone)]
+pub struct ReadDoc {
+    pub content_hash: String,
+    pub doc: Option<Extracted>,
+    /// What went wrong or looks wrong, with the file's path.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and decodes one planned document; problems become its warnings.
+pub fn read(planned: &Planned) -> ReadDoc {
+    let f = &planned.file;
+    let mut warnings = vec![];
+    let bytes = match fs::read(&f.path) {
+        Ok(b) => b,
+        Err(e) => {
+            warnings.push(Warning { path: f.rel_path.clone(), message: format!("cannot read: {e}; the rest of the corpus is indexed") });
+            return ReadDoc { content_hash: String::new(), doc: None, warnings };
+        }
+    };
+    let content_hash = sha256_hex(&bytes);
+    let Some(text) = decode(&bytes, &f.rel_path, &mut warnings) else {
+        return ReadDoc { content_hash, doc: None, warnings };
+    };
+    if text.trim().is_empty() {
+        warnings.push(Warning { path: f.rel_path.clone(), message: "empty file: no passages".into() });
+    }
+    let doc = extract::extract(&f.rel_path, text, planned);
+    ReadDoc { content_hash, doc: Some(doc), warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_from_file_names() {
+        assert_eq!(key_from_path("Guan (2022) Governance.txt"), "guan-2022-governance");
+        assert_eq!(key_from_path("sub/Über.md"), "sub-über");
+        assert_eq!(key_from_path("---.txt"), "doc");
+    }
+}

@@ -1,0 +1,99 @@
+//! Finds the document files of a corpus folder: sorted, hidden entries
+//! skipped, symlinked folders followed once (loops cut), depth bounded.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::DOCUMENT_EXTENSIONS;
+use crate::error::{Error, Result};
+use crate::model::Warning;
+
+/// Folders deeper than this are not entered (a guard against runaway trees).
+const MAX_DEPTH: usize = 64;
+
+/// A document file found in the corpus, before reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Path relative to the corpus root, with `/` separators.
+    pub rel_path: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime_ns: i128,
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Lists the document files under `root`, sorted by relative path. Hidden
+/// entries are skipped; symlinked folders are followed once (loops are cut).
+pub fn find_files(root: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<FoundFile>> {
+    let meta = fs::metadata(root).map_err(|source| Error::CorpusMissing { path: root.to_path_buf(), source })?;
+    if !meta.is_dir() {
+        return Err(Error::CorpusNotADirectory { path: root.to_path_buf() });
+    }
+    let mut out = vec![];
+    let mut visited = HashSet::new();
+    walk(root, root, 0, &mut visited, &mut out, warnings);
+    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, out: &mut Vec<FoundFile>, warnings: &mut Vec<Warning>) {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
+    if depth > MAX_DEPTH {
+        warnings.push(Warning { path: rel(dir), message: format!("folder nested deeper than {MAX_DEPTH} levels: not read") });
+        return;
+    }
+    match fs::canonicalize(dir) {
+        Ok(canonical) => {
+            if !visited.insert(canonical) {
+                warnings.push(Warning { path: rel(dir), message: "symbolic link loop: folder already read, skipped".into() });
+                return;
+            }
+        }
+        Err(e) => {
+            warnings.push(Warning { path: rel(dir), message: format!("cannot resolve folder: {e}") });
+            return;
+        }
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            warnings.push(Warning { path: rel(dir), message: format!("cannot read folder: {e}") });
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follow symlinks (metadata() resolves them; a dangling link is
+        // reported); plain entries use the cheaper directory-relative stat.
+        let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
+        let meta = match if is_link { fs::metadata(&path) } else { entry.metadata() } {
+            Ok(m) => m,
+            Err(e) => {
+                warnings.push(Warning { path: rel(&path), message: format!("cannot read: {e}") });
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(root, &path, depth + 1, visited, out, warnings);
+        } else if meta.is_file() {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if DOCUMENT_EXTENSIONS.contains(&ext.as_str()) {
+                out.push(FoundFile { rel_path: rel(&path), path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
+            }
+        }
+    }
+}
+

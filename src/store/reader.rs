@@ -1,0 +1,100 @@
+//! Reading an index: opening the live generation (with the taxonomy and
+//! thesaurus it was built with) and reading stored passages back.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use super::generation::IndexDir;
+use super::manifest::{read_manifest, Manifest};
+use super::schema::{schema, Fields};
+use super::THESAURUS_CACHE;
+use crate::error::{Error, Result};
+use crate::model::Passage;
+use crate::source;
+use crate::vocab::taxonomy::Taxonomy;
+use crate::vocab::thesaurus::Thesaurus;
+
+/// An open index, ready to search.
+pub struct OpenIndex {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub manifest: Manifest,
+    pub path: PathBuf,
+    pub taxonomy: Taxonomy,
+    pub thesaurus: Thesaurus,
+}
+
+/// Opens the live index.
+pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
+    // A build may swap CURRENT and delete the old generation between our
+    // reading CURRENT and opening its files: then the new one is opened.
+    let mut attempts = 0;
+    loop {
+        let live = index_dir.live();
+        match open_generation(index_dir) {
+            Err(_) if attempts < 3 && index_dir.live() != live => attempts += 1,
+            other => return other,
+        }
+    }
+}
+
+fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
+    // CURRENT is read once: the manifest and the segments come from the same generation.
+    let live = index_dir.live().ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
+    let manifest = read_manifest(&live, &index_dir.root)?;
+    let index = Index::open_in_dir(&live).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
+    super::analyzer::register(&index);
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let (_, fields) = schema();
+    let taxonomy = match &manifest.taxonomy_source {
+        Some(src) => Taxonomy::parse(src, source::TAXONOMY_FILE)?,
+        None => Taxonomy::builtin(),
+    };
+    let cached = fs::read_to_string(live.join(THESAURUS_CACHE)).ok().and_then(|t| serde_json::from_str::<Thesaurus>(&t).ok());
+    let thesaurus = match (cached, &manifest.thesaurus_source) {
+        (Some(t), _) => t,
+        (None, Some(src)) => Thesaurus::parse(src, source::THESAURUS_FILE)?,
+        (None, None) => Thesaurus::builtin(),
+    };
+    Ok(OpenIndex { index, reader, fields, manifest, path: live, taxonomy, thesaurus })
+}
+
+impl OpenIndex {
+    /// The passage stored for a tantivy document.
+    pub fn passage(&self, searcher: &tantivy::Searcher, addr: tantivy::DocAddress) -> Result<Passage> {
+        use tantivy::schema::Value;
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc.get_first(self.fields.json).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        serde_json::from_str(&json).map_err(|e| Error::IndexCorrupt { path: self.path.clone(), message: format!("stored passage unreadable: {e}; run `folio index --rebuild`") })
+    }
+
+    /// Every passage in corpus order (documents by path, then paragraphs).
+    pub fn all_passages(&self) -> Result<Vec<Passage>> {
+        let searcher = self.reader.searcher();
+        let order: BTreeMap<&str, usize> = self.manifest.docs.iter().enumerate().map(|(i, d)| (d.key.as_str(), i)).collect();
+        let mut passages = vec![];
+        for (seg_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in reader.doc_ids_alive() {
+                passages.push(self.passage(&searcher, tantivy::DocAddress::new(seg_ord as u32, doc))?);
+            }
+        }
+        passages.sort_by_key(|p| (order.get(p.doc.as_str()).copied().unwrap_or(usize::MAX), p.paragraph));
+        Ok(passages)
+    }
+
+    /// One passage by id.
+    pub fn get(&self, id: &str) -> Result<Option<Passage>> {
+        let searcher = self.reader.searcher();
+        let q = tantivy::query::TermQuery::new(tantivy::Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let hits = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        match hits.first() {
+            Some((_, addr)) => self.passage(&searcher, *addr).map(Some),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Stemming with rust-stemmers, per language, and the [`Analyzer`] that
+//! tokenizes and stems in one call (the same analysis for indexing, querying,
+//! tagging and highlighting).
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::lang::is_cjk;
+use super::tokenize::{split_words, Token};
+
+/// Bump when tokens change: an index built with another version is rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
+
+/// The languages rust-stemmers stems, by ISO 639-1 code.
+pub const STEMMED_LANGUAGES: &[(&str, Algorithm)] = &[
+    ("ar", Algorithm::Arabic),
+    ("da", Algorithm::Danish),
+    ("nl", Algorithm::Dutch),
+    ("en", Algorithm::English),
+    ("fi", Algorithm::Finnish),
+    ("fr", Algorithm::French),
+    ("de", Algorithm::German),
+    ("el", Algorithm::Greek),
+    ("hu", Algorithm::Hungarian),
+    ("it", Algorithm::Italian),
+    ("nb", Algorithm::Norwegian),
+    ("pt", Algorithm::Portuguese),
+    ("ro", Algorithm::Romanian),
+    ("ru", Algorithm::Russian),
+    ("es", Algorithm::Spanish),
+    ("sv", Algorithm::Swedish),
+    ("ta", Algorithm::Tamil),
+    ("tr", Algorithm::Turkish),
+];
+
+/// The code under which a language is stemmed and indexed: whatlang says `no`
+/// for Norwegian, rust-stemmers has Bokmål (`nb`). The one place that maps it.
+pub fn index_lang(lang: &str) -> &str {
+    if lang == "no" { "nb" } else { lang }
+}
+
+/// The stemmer for a language code, if rust-stemmers has one.
+pub fn algorithm_for(lang: &str) -> Option<Algorithm> {
+    let lang = index_lang(lang);
+    STEMMED_LANGUAGES.iter().find(|(code, _)| *code == lang).map(|(_, a)| *a)
+}
+
+thread_local! {
+    static IN_STEMMER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs a panic hook that stays quiet about panics caught inside the
+/// stemmer (rust-stemmers panics on some Greek words); others print as usual.
+pub fn install_quiet_stemmer_panics() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if !IN_STEMMER.with(Cell::get) {
+            previous(info);
+        }
+    }));
+}
+
+/// Stems one lower-cased word; a word the stemmer panics on stays as it is.
+pub fn stem(stemmer: &Stemmer, word: &str) -> String {
+    IN_STEMMER.with(|f| f.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| stemmer.stem(word).into_owned()));
+    IN_STEMMER.with(|f| f.set(false));
+    result.unwrap_or_else(|_| word.to_string())
+}
+
+/// Tokenizes and (when it has an algorithm) stems; `None` means exact words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Analyzer {
+    algorithm: Option<Algorithm>,
+}
+
+impl Analyzer {
+    /// Exact (unstemmed) words.
+    pub fn exact() -> Analyzer {
+        Analyzer { algorithm: None }
+    }
+
+    pub fn new(algorithm: Option<Algorithm>) -> Analyzer {
+        Analyzer { algorithm }
+    }
+
+    /// The analyzer of a language: stemmed where rust-stemmers can.
+    pub fn for_lang(lang: &str) -> Analyzer {
+        Analyzer::new(algorithm_for(lang))
+    }
+
+    /// Fills `out` with the tokens of `text`.
+    pub fn tokens(&self, text: &str, out: &mut Vec<Token>) {
+        split_words(text, out);
+        if let Some(algorithm) = self.algorithm {
+            let stemmer = Stemmer::create(algorithm);
+            for token in out.iter_mut() {
+                if !token.text.chars().next().is_some_and(is_cjk) {
+                    token.text = stem(&stemmer, &token.text);
+                }
+            }
+        }
+    }
+
+    /// The tokens of `text` as plain strings (for queries, tagging and tests).
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        self.tokens(text, &mut tokens);
+        tokens.into_iter().map(|t| t.text).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_stems_and_bigrams() {
+        assert_eq!(Analyzer::for_lang("en").terms("Governments' norms, governing!"), vec!["govern", "norm", "govern"]);
+        assert_eq!(Analyzer::for_lang("fr").terms("souverainetés"), vec!["souverainet"]);
+        assert_eq!(Analyzer::for_lang("ru").terms("суверенитета"), vec!["суверенитет"]);
+        assert_eq!(Analyzer::exact().terms("网络主权 UN"), vec!["网络", "络主", "主权", "un"]);
+        assert_eq!(Analyzer::exact().terms("国 x"), vec!["国", "x"]);
+        assert_eq!(Analyzer::exact().terms(&"a".repeat(100)), Vec::<String>::new());
+        assert_eq!(index_lang("no"), "nb");
+    }
+
+    #[test]
+    fn greek_never_panics() {
+        install_quiet_stemmer_panics();
+        let t = Analyzer::for_lang("el");
+        for word in ["κυβερνοχώρος", "ΚΥΡΙΑΡΧΙΑ", "ήή", "ά", "εσεισ", "ούσ"] {
+            assert_eq!(t.terms(word).len(), 1, "{word}");
+        }
+    }
+}
