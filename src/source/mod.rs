@@ -24,12 +24,10 @@ use crate::error::Result;
 use crate::model::{DocMeta, Warning};
 
 pub use decode::decode;
-pub use extract::{Extracted, PageStart};
+pub use extract::{Extracted, Format};
 pub use hash::{hex, sha256_hex};
 pub use walk::{find_files, FoundFile};
 
-/// File extensions read as documents.
-pub const DOCUMENT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
 pub const BIB_FILE: &str = "references.bib";
 pub const TAXONOMY_FILE: &str = "topics.toml";
 pub const THESAURUS_FILE: &str = "thesaurus.toml";
@@ -144,14 +142,12 @@ pub fn read(planned: &Planned) -> ReadDoc {
         }
     };
     let content_hash = sha256_hex(&bytes);
-    let Some(text) = decode(&bytes, &f.rel_path, &mut warnings) else {
-        return ReadDoc { content_hash, doc: None, warnings };
-    };
-    if text.trim().is_empty() {
+    let format = Format::of(&f.rel_path).unwrap_or(Format::Text);
+    let doc = extract::extract(planned, format, &bytes, &mut warnings);
+    if doc.as_ref().is_some_and(|d| d.text.trim().is_empty()) {
         warnings.push(Warning { path: f.rel_path.clone(), message: "empty file: no passages".into() });
     }
-    let doc = extract::extract(&f.rel_path, text, planned);
-    ReadDoc { content_hash, doc: Some(doc), warnings }
+    ReadDoc { content_hash, doc, warnings }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::DOCUMENT_EXTENSIONS;
+use super::Format;
 use crate::error::{Error, Result};
 use crate::model::Warning;
 
@@ -89,8 +89,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
         if meta.is_dir() {
             walk(root, &path, depth + 1, visited, out, warnings);
         } else if meta.is_file() {
-            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-            if DOCUMENT_EXTENSIONS.contains(&ext.as_str()) {
+            if Format::of(&path.to_string_lossy()).is_some() {
                 out.push(FoundFile { rel_path: rel(&path), path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
             }
         }

@@ -1,21 +1,36 @@
-//! Extraction: a decoded file becomes an [`Extracted`] document — its text
-//! in the line-oriented form the cleaner reads, its metadata, and where its
-//! pages start. Plain text, Markdown and reStructuredText-like text are read
-//! as they are; formats with pages (PDF, next) fill [`Extracted::pages`].
+//! Extraction: a file's bytes become an [`Extracted`] document — its text in
+//! the line-oriented form the cleaner reads (paragraphs separated by blank
+//! lines, `#` headings, `-` list items, footnote markers as `^[n]` with the
+//! notes under a "Notes" heading), its metadata, and the page each line is on.
+//! One module per format; [`Format::of`] says which reads a file.
+
+mod text;
 
 use super::{key_from_path, Planned};
-use crate::model::DocMeta;
+use crate::model::{DocMeta, Warning};
 
-/// Where a page starts in the extracted text: the 1-based line of its first
-/// line, and its printed label ("118", "iv").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageStart {
-    pub line: u32,
-    pub label: String,
+/// The formats folio reads, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text (`.txt`, `.text`); form feeds separate pages.
+    Text,
+    /// Markdown (`.md`, `.markdown`).
+    Markdown,
+}
+
+impl Format {
+    /// Every format with its extensions (lower case).
+    pub const ALL: &'static [(Format, &'static [&'static str])] = &[(Format::Text, &["txt", "text"]), (Format::Markdown, &["md", "markdown"])];
+
+    /// The format a file name says, if folio reads it.
+    pub fn of(path: &str) -> Option<Format> {
+        let ext = std::path::Path::new(path).extension()?.to_string_lossy().to_lowercase();
+        Format::ALL.iter().find(|(_, exts)| exts.contains(&ext.as_str())).map(|(f, _)| *f)
+    }
 }
 
 /// A document read and paired with its metadata: the first stage's output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Extracted {
     pub key: String,
     pub rel_path: String,
@@ -23,8 +38,12 @@ pub struct Extracted {
     pub meta: DocMeta,
     /// False when no BibTeX entry names the file.
     pub has_entry: bool,
-    /// Page starts in line order; empty for sources without pages.
-    pub pages: Vec<PageStart>,
+    /// Printed page labels in document order ("iv", "117"); empty for
+    /// sources without pages.
+    pub page_labels: Vec<String>,
+    /// For each line of `text` (0-based), the index of its page in
+    /// `page_labels`; empty for sources without pages.
+    pub line_pages: Vec<u32>,
 }
 
 impl Extracted {
@@ -32,26 +51,36 @@ impl Extracted {
     /// tools); its key comes from `rel_path`.
     pub fn from_text(rel_path: &str, text: &str) -> Extracted {
         let key = key_from_path(rel_path);
-        Extracted {
-            key: key.clone(),
-            rel_path: rel_path.to_string(),
-            text: text.to_string(),
-            meta: DocMeta { key, guessed: true, ..DocMeta::default() },
-            has_entry: false,
-            pages: vec![],
-        }
+        Extracted { key: key.clone(), rel_path: rel_path.to_string(), text: text.to_string(), meta: DocMeta { key, guessed: true, ..DocMeta::default() }, ..Extracted::default() }
     }
 
-    /// The labels of the pages that lines `first..=last` span, in order.
+    /// The labels of the pages that 1-based lines `first..=last` are on, in
+    /// page order, each once.
     pub fn pages_of(&self, first: u32, last: u32) -> Vec<String> {
-        let start = self.pages.partition_point(|p| p.line <= first).saturating_sub(1);
-        self.pages.iter().skip(start).take_while(|p| p.line <= last).map(|p| p.label.clone()).collect()
+        if self.line_pages.is_empty() || first == 0 {
+            return vec![];
+        }
+        let from = (first as usize - 1).min(self.line_pages.len());
+        let to = (last as usize).min(self.line_pages.len());
+        let mut pages: Vec<u32> = self.line_pages[from..to].to_vec();
+        pages.sort_unstable();
+        pages.dedup();
+        pages.into_iter().filter_map(|p| self.page_labels.get(p as usize).cloned()).collect()
     }
 }
 
-/// Extracts a decoded text file planned under `planned`.
-pub fn extract(rel_path: &str, text: String, planned: &Planned) -> Extracted {
-    Extracted { key: planned.key.clone(), rel_path: rel_path.to_string(), text, meta: planned.meta.clone(), has_entry: planned.has_entry, pages: vec![] }
+/// Extracts a file planned under `planned` from its bytes. `None` means the
+/// file gives no document (the reason is in `warnings`, with its path).
+pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut Vec<Warning>) -> Option<Extracted> {
+    let rel_path = &planned.file.rel_path;
+    let mut doc = match format {
+        Format::Text | Format::Markdown => text::extract(bytes, rel_path, warnings)?,
+    };
+    doc.key = planned.key.clone();
+    doc.rel_path = rel_path.clone();
+    doc.meta = planned.meta.clone();
+    doc.has_entry = planned.has_entry;
+    Some(doc)
 }
 
 #[cfg(test)]
@@ -61,11 +90,20 @@ mod tests {
     #[test]
     fn pages_spanned_by_lines() {
         let mut doc = Extracted::from_text("a.txt", "");
-        doc.pages = vec![PageStart { line: 1, label: "117".into() }, PageStart { line: 40, label: "118".into() }, PageStart { line: 80, label: "119".into() }];
-        assert_eq!(doc.pages_of(3, 10), vec!["117"]);
-        assert_eq!(doc.pages_of(35, 45), vec!["117", "118"]);
-        assert_eq!(doc.pages_of(40, 40), vec!["118"]);
-        assert_eq!(doc.pages_of(79, 81), vec!["118", "119"]);
+        doc.page_labels = vec!["117".into(), "118".into(), "119".into()];
+        doc.line_pages = vec![0, 0, 0, 1, 1, 2, 1];
+        assert_eq!(doc.pages_of(1, 2), vec!["117"]);
+        assert_eq!(doc.pages_of(3, 4), vec!["117", "118"]);
+        assert_eq!(doc.pages_of(5, 7), vec!["118", "119"]);
+        assert_eq!(doc.pages_of(7, 99), vec!["118"]);
         assert!(Extracted::from_text("b.txt", "").pages_of(1, 5).is_empty());
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of("a/B.TXT"), Some(Format::Text));
+        assert_eq!(Format::of("notes.md"), Some(Format::Markdown));
+        assert_eq!(Format::of("x.exe"), None);
+        assert_eq!(Format::of("README"), None);
     }
 }
