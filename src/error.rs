@@ -34,6 +34,23 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A stable name for the kind of error, for JSON output (`wire::ErrorBody::kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::CorpusMissing { .. } | Error::CorpusNotADirectory { .. } => "corpus_missing",
+            Error::Config { .. } => "config",
+            Error::IndexMissing { .. } => "index_missing",
+            Error::SchemaMismatch { .. } => "schema_mismatch",
+            Error::IndexCorrupt { .. } => "index_corrupt",
+            Error::Locked { .. } => "locked",
+            Error::Io { .. } => "io",
+            Error::Tantivy(_) => "search_engine",
+            Error::UnknownPassage { .. } => "unknown_passage",
+            Error::InvalidArgument(_) => "invalid_argument",
+            Error::Strict { .. } => "strict",
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }

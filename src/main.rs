@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let wants_json = args.wants_json();
     match cli::run(args) {
         Ok(Outcome::Results) => ExitCode::SUCCESS,
         Ok(Outcome::NoResults) => ExitCode::from(1),
@@ -27,6 +28,9 @@ fn main() -> ExitCode {
         Err(e) if cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("folio: error: {e:#}");
+            if wants_json {
+                cli::print_json_error(&e);
+            }
             ExitCode::from(2)
         }
     }

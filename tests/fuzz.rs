@@ -132,6 +132,7 @@ fn regression_excluding_a_phrase_asserted_in_tantivy_exclusion() {
     let open = bundled();
     for q in ["----References**1. \n", "-\"references 1\"", "norms -\"international law\"", "NOT \"cyber sovereignty\""] {
         let r = folio::retrieve::search(open, &folio::retrieve::SearchRequest { query: q.into(), limit: 5, ..Default::default() }).unwrap();
+        assert!(!r.hits.is_empty(), "{q}");
         assert!(r.hits.iter().all(|h| !h.passage.text.to_lowercase().contains("international law") || !q.contains("international law")), "{q}");
     }
 }
@@ -139,5 +140,8 @@ fn regression_excluding_a_phrase_asserted_in_tantivy_exclusion() {
 #[test]
 fn regression_a_label_without_text_made_an_empty_passage() {
     assert!(build("Abstract: ").passages.is_empty());
-    assert!(build("Abstract:\n\nKeywords: \n").passages.iter().all(|p| !p.text.trim().is_empty()));
+    assert!(build("Abstract:\n\nKeywords: \n").passages.is_empty());
+    let labelled = build("Abstract: States agree.\n\nKeywords: norms\n");
+    assert_eq!(labelled.passages.len(), 1);
+    assert_eq!(labelled.passages[0].text, "States agree.");
 }

@@ -47,6 +47,8 @@ fn outline(doc: &BuiltDoc) -> String {
     writeln!(out, "guessed: {}", m.guessed).unwrap();
     writeln!(out, "language: {}", doc.language).unwrap();
     writeln!(out, "keywords: {}", doc.keywords.join("; ")).unwrap();
+    let apa = folio::cite::CitationStyle::named("apa").unwrap();
+    writeln!(out, "reference (APA): {}", folio::cite::reference_text(m, &doc.passages.first().map_or(String::new(), |p| p.title.clone()), &apa)).unwrap();
     let mut sections: Vec<String> = vec![];
     for p in &doc.passages {
         let s = p.section_path.iter().map(|h| h.display()).collect::<Vec<_>>().join(" › ");
@@ -69,6 +71,11 @@ fn outline(doc: &BuiltDoc) -> String {
     }
     for p in &doc.passages {
         writeln!(out, "\n[{}] {} lines {}-{} {} lang={}", p.id, p.kind.as_str(), p.source.line_start, p.source.line_end, p.locator, p.language).unwrap();
+        if !p.topics.is_empty() {
+            let scored: Vec<String> = p.topics.iter().map(|t| format!("{t} {:.2}", p.topic_scores[t])).collect();
+            writeln!(out, "topics: {}", scored.join(", ")).unwrap();
+        }
+        writeln!(out, "cite: {}", folio::cite::pandoc(&p.doc, &p.locator)).unwrap();
         if !p.cites.is_empty() {
             let cites: Vec<String> = p.cites.iter().map(|c| format!("{}→{}", c.marker, c.reference.as_deref().unwrap_or("?"))).collect();
             writeln!(out, "cites: {}", cites.join(", ")).unwrap();

@@ -86,5 +86,8 @@ fn each_language_is_detected_tagged_and_found_by_an_inflected_query() {
     // The language filter narrows to one language.
     let out = folio(dir.path(), &["search", "cyber OR网络 OR soberanía", "--lang", "es", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["passage"]["language"] == "es"));
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{v}");
+    assert!(hits.iter().all(|h| h["passage"]["language"] == "es"));
+    assert_eq!(v["facets"]["language"].as_object().unwrap().keys().collect::<Vec<_>>(), vec!["es"]);
 }

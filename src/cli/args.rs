@@ -23,6 +23,20 @@ pub struct Args {
     pub command: Command,
 }
 
+impl Args {
+    /// True when the command was asked for JSON output: its errors are then
+    /// printed as `wire::ErrorResponse` on standard output too.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Command::Index { json, .. } | Command::Check { json } => *json,
+            Command::Search { format, .. } => *format == SearchFormat::Json,
+            Command::Cite { format, .. } => *format == CiteFormatArg::Json,
+            Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
+            Command::Export { .. } => true,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,

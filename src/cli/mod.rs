@@ -47,3 +47,13 @@ pub enum Outcome {
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
+
+/// Prints an error as `wire::ErrorResponse` on standard output, for a
+/// command that was asked for JSON.
+pub fn print_json_error(e: &anyhow::Error) {
+    let kind = e.chain().find_map(|c| c.downcast_ref::<folio::error::Error>()).map_or("error", folio::error::Error::kind);
+    let response = folio::wire::ErrorResponse::new(kind, format!("{e:#}"));
+    if let Ok(json) = serde_json::to_string(&response) {
+        println!("{json}");
+    }
+}

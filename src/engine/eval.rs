@@ -95,9 +95,25 @@ fn f1(p: f64, r: f64) -> f64 {
 pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, queries: Option<(&OpenIndex, &[QueryItem])>) -> Result<Report> {
     let normalized: Vec<String> = passages.iter().map(|p| normalize(&p.text)).collect();
     let mut report = Report { n_items: labels.items.len(), ..Report::default() };
-    let mut tp: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut fp: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut fneg: BTreeMap<&str, usize> = BTreeMap::new();
+    score_tags(passages, &normalized, topic_ids, labels, &mut report);
+    find_junk_and_duplicates(passages, &normalized, labels, &mut report);
+    if let Some((open, queries)) = queries {
+        score_queries(open, queries, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// True positives, false positives and false negatives per topic.
+#[derive(Default)]
+struct Counts<'a> {
+    tp: BTreeMap<&'a str, usize>,
+    fp: BTreeMap<&'a str, usize>,
+    fneg: BTreeMap<&'a str, usize>,
+}
+
+/// Anchor coverage and per-topic precision, recall and F1 with macro averages.
+fn score_tags(passages: &[Passage], normalized: &[String], topic_ids: &[String], labels: &Labels, report: &mut Report) {
+    let mut counts = Counts::default();
     let mut found = 0;
     for item in &labels.items {
         let anchor = normalize(&item.anchor);
@@ -107,30 +123,21 @@ pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, que
             1 => found += 1,
             _ => report.anchors_ambiguous.push(item.anchor.clone()),
         }
-        let (Some(gold), Some(&i)) = (&item.topics, hits.first()) else {
-            if let (Some(gold), None) = (&item.topics, hits.first()) {
-                for t in gold {
-                    *fneg.entry(t.as_str()).or_default() += 1;
-                }
-            }
-            continue;
-        };
-        let predicted = &passages[i].topics;
+        let Some(gold) = &item.topics else { continue };
+        let predicted: &[String] = hits.first().map_or(&[], |&i| &passages[i].topics);
         for t in topic_ids {
-            let (g, p) = (gold.contains(t), predicted.contains(t));
-            let t = t.as_str();
-            match (g, p) {
-                (true, true) => *tp.entry(t).or_default() += 1,
-                (false, true) => *fp.entry(t).or_default() += 1,
-                (true, false) => *fneg.entry(t).or_default() += 1,
+            match (gold.contains(t), predicted.contains(t)) {
+                (true, true) => *counts.tp.entry(t).or_default() += 1,
+                (false, true) => *counts.fp.entry(t).or_default() += 1,
+                (true, false) => *counts.fneg.entry(t).or_default() += 1,
                 _ => {}
             }
         }
     }
     report.coverage = if labels.items.is_empty() { 1.0 } else { found as f64 / labels.items.len() as f64 };
     for t in topic_ids {
-        let t = t.as_str();
-        let (a, b, c) = (tp.get(t).copied().unwrap_or(0), fp.get(t).copied().unwrap_or(0), fneg.get(t).copied().unwrap_or(0));
+        let get = |m: &BTreeMap<&str, usize>| m.get(t.as_str()).copied().unwrap_or(0);
+        let (a, b, c) = (get(&counts.tp), get(&counts.fp), get(&counts.fneg));
         let precision = if a + b == 0 { if c == 0 { 1.0 } else { 0.0 } } else { a as f64 / (a + b) as f64 };
         let recall = if a + c == 0 { 1.0 } else { a as f64 / (a + c) as f64 };
         report.topics.insert(t.to_string(), TopicScore { precision, recall, f1: f1(precision, recall), support: a + c, predicted: a + b });
@@ -139,7 +146,10 @@ pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, que
     report.macro_precision = report.topics.values().map(|s| s.precision).sum::<f64>() / n;
     report.macro_recall = report.topics.values().map(|s| s.recall).sum::<f64>() / n;
     report.macro_f1 = report.topics.values().map(|s| s.f1).sum::<f64>() / n;
+}
 
+/// Junk strings found in passages, and passages contained in others.
+fn find_junk_and_duplicates(passages: &[Passage], normalized: &[String], labels: &Labels, report: &mut Report) {
     for junk in &labels.junk {
         let j = normalize(junk);
         if passages.iter().any(|p| p.text.contains(junk.as_str())) || normalized.iter().any(|t| !j.is_empty() && t.contains(&j)) {
@@ -153,29 +163,30 @@ pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, que
             }
         }
     }
+}
 
-    if let Some((open, queries)) = queries {
-        let mut sums: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
-        for q in queries {
-            let response = retrieve::search(open, &SearchRequest { query: q.q.clone(), limit: 10, ..SearchRequest::default() })?;
-            let anchors: Vec<String> = q.relevant.iter().map(|a| normalize(a)).collect();
-            let rank = response.hits.iter().position(|h| {
-                let t = normalize(&h.passage.text);
-                anchors.iter().any(|a| t.contains(a))
-            });
-            for kind in [q.kind.clone(), "all".to_string()] {
-                let e = sums.entry(kind).or_default();
-                e.0 += 1;
-                e.1 += rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
-                e.2 += if rank.is_some_and(|r| r < 5) { 1.0 } else { 0.0 };
-            }
-            report.query_ranks.push((q.kind.clone(), q.q.clone(), rank.map(|r| r + 1)));
+/// MRR@10 and recall@5 per query kind, and each query's rank.
+fn score_queries(open: &OpenIndex, queries: &[QueryItem], report: &mut Report) -> Result<()> {
+    let mut sums: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
+    for q in queries {
+        let response = retrieve::search(open, &SearchRequest { query: q.q.clone(), limit: 10, ..SearchRequest::default() })?;
+        let anchors: Vec<String> = q.relevant.iter().map(|a| normalize(a)).collect();
+        let rank = response.hits.iter().position(|h| {
+            let t = normalize(&h.passage.text);
+            anchors.iter().any(|a| t.contains(a))
+        });
+        for kind in [q.kind.clone(), "all".to_string()] {
+            let e = sums.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
+            e.2 += if rank.is_some_and(|r| r < 5) { 1.0 } else { 0.0 };
         }
-        for (kind, (n, rr, r5)) in sums {
-            report.queries.insert(kind, QueryKindScore { n, mrr_at_10: rr / n as f64, recall_at_5: r5 / n as f64 });
-        }
+        report.query_ranks.push((q.kind.clone(), q.q.clone(), rank.map(|r| r + 1)));
     }
-    Ok(report)
+    for (kind, (n, rr, r5)) in sums {
+        report.queries.insert(kind, QueryKindScore { n, mrr_at_10: rr / n as f64, recall_at_5: r5 / n as f64 });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
