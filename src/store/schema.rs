@@ -13,9 +13,18 @@ use crate::model::Passage;
 use crate::source::sha256_hex;
 use crate::text::{index_lang, STEMMED_LANGUAGES};
 
+/// Facet paths in the `facets` field: the one place they are spelled.
+pub mod facet {
+    pub const TOPIC: &str = "topic";
+    pub const DOC: &str = "doc";
+    pub const LANG: &str = "lang";
+    pub const YEAR: &str = "year";
+    pub const AUTHOR: &str = "author";
+    pub const KIND: &str = "kind";
+}
+
 /// The facets folio counts: (path in the `facets` field, name in output).
-/// The one place facet names are spelled.
-pub const FACETS: [(&str, &str); 6] = [("topic", "topic"), ("doc", "doc"), ("lang", "language"), ("year", "year"), ("author", "author"), ("kind", "kind")];
+pub const FACETS: [(&str, &str); 6] = [(facet::TOPIC, "topic"), (facet::DOC, "doc"), (facet::LANG, "language"), (facet::YEAR, "year"), (facet::AUTHOR, "author"), (facet::KIND, "kind")];
 
 /// The fields of folio's tantivy schema.
 #[derive(Clone)]
@@ -86,21 +95,21 @@ pub fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
     d.add_text(f.kind, p.kind.as_str());
     d.add_text(f.language, &p.language);
     d.add_u64(f.ord, ord_of(&p.doc, p.paragraph));
-    let facet = |name: &str, value: &str| Facet::from_path([name, value]);
-    d.add_facet(f.facets, facet("doc", &p.doc));
-    d.add_facet(f.facets, facet("lang", &p.language));
-    d.add_facet(f.facets, facet("kind", p.kind.as_str()));
+    let path = |name: &str, value: &str| Facet::from_path([name, value]);
+    d.add_facet(f.facets, path(facet::DOC, &p.doc));
+    d.add_facet(f.facets, path(facet::LANG, &p.language));
+    d.add_facet(f.facets, path(facet::KIND, p.kind.as_str()));
     for t in &p.topics {
         d.add_text(f.topic, t);
-        d.add_facet(f.facets, facet("topic", t));
+        d.add_facet(f.facets, path(facet::TOPIC, t));
     }
     for a in &p.authors {
         d.add_text(f.author, a.to_lowercase());
-        d.add_facet(f.facets, facet("author", a));
+        d.add_facet(f.facets, path(facet::AUTHOR, a));
     }
     if let Some(y) = p.year {
         d.add_i64(f.year, i64::from(y));
-        d.add_facet(f.facets, facet("year", &y.to_string()));
+        d.add_facet(f.facets, path(facet::YEAR, &y.to_string()));
     }
     d.add_text(f.exact, &p.text);
     let context = format!("{} {}", p.title, p.section_path.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" "));
