@@ -23,7 +23,7 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("search engine error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
-    #[error("no passage with id `{id}`; ids look like `<doc key>:<paragraph>`, e.g. from `folio search … --format json`")]
+    #[error("no passage with id `{id}`; ids look like `3f9a1c-7b41d0aa` (shown in brackets by `folio search`, or as `id` in its JSON)")]
     UnknownPassage { id: String },
     #[error("{0}")]
     InvalidArgument(String),

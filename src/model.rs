@@ -170,16 +170,48 @@ impl std::fmt::Display for Locator {
     }
 }
 
-/// Passage ids: `<doc key>:<paragraph>`, the paragraph being the 1-based
-/// ordinal of the passage in its document. The one place that writes and
-/// reads them.
+/// Passage ids. An id names a passage by what survives edits elsewhere in
+/// its document and a change of citation key, and is the same on every
+/// machine: a hash of the document's path (relative to the corpus or
+/// library) and a hash of the passage's own text, e.g. `3f9a1c-7b41d0aa`
+/// (a second passage with the same text in the same document gets `-2`).
+/// Inserting, removing or editing other paragraphs leaves an id pointing at
+/// the same passage; editing the passage itself gives it a new id. The one
+/// place ids are written and read; ids of folio before 0.2, `<doc
+/// key>:<paragraph>`, are still read ([`passage_id::legacy`]).
 pub mod passage_id {
-    pub fn format(doc: &str, paragraph: u32) -> String {
-        format!("{doc}:{paragraph}")
+    use sha2::{Digest, Sha256};
+
+    /// Hex digits of the document part and of the text part.
+    const DOC_DIGITS: usize = 6;
+    const TEXT_DIGITS: usize = 8;
+
+    fn hex_prefix(text: &str, digits: usize) -> String {
+        crate::source::hex(&Sha256::digest(text.as_bytes()))[..digits].to_string()
     }
 
-    /// The document key and paragraph of an id, if it has that form.
-    pub fn parse(id: &str) -> Option<(&str, u32)> {
+    /// The document part of every id of the document at `rel_path`.
+    pub fn doc_part(rel_path: &str) -> String {
+        hex_prefix(rel_path, DOC_DIGITS)
+    }
+
+    /// The id of the `occurrence`-th (1-based) passage with this text in the
+    /// document. The text is compared by its words, lower-cased, so that
+    /// spacing and punctuation repairs do not change ids.
+    pub fn make(rel_path: &str, text: &str, occurrence: u32) -> String {
+        let words: String = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect::<Vec<_>>().join(" ");
+        let base = format!("{}-{}", doc_part(rel_path), hex_prefix(&words, TEXT_DIGITS));
+        if occurrence > 1 { format!("{base}-{occurrence}") } else { base }
+    }
+
+    /// The document part of an id in the current form.
+    pub fn doc_part_of(id: &str) -> Option<&str> {
+        let part = id.split('-').next()?;
+        (part.len() == DOC_DIGITS && part.bytes().all(|b| b.is_ascii_hexdigit())).then_some(part)
+    }
+
+    /// An old-form id `<doc key>:<paragraph>`: the document key and paragraph.
+    pub fn legacy(id: &str) -> Option<(&str, u32)> {
         let (doc, n) = id.rsplit_once(':')?;
         Some((doc, n.parse().ok()?))
     }
@@ -189,6 +221,7 @@ pub mod passage_id {
 /// stores it. What clients see is `wire::Passage`, which adds the citation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
+    /// See [`passage_id`].
     pub id: String,
     pub doc: String,
     pub title: String,

@@ -4,6 +4,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 struct Env {
     dir: tempfile::TempDir,
 }
@@ -15,11 +17,7 @@ impl Env {
         let corpus = dir.path().join("corpus");
         fs::create_dir_all(&corpus).unwrap();
         if bundled {
-            let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-            for e in fs::read_dir(src).unwrap() {
-                let e = e.unwrap();
-                fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
-            }
+            common::copy_seed_corpus(&corpus);
         }
         Env { dir }
     }
@@ -103,8 +101,11 @@ fn export_covers_every_document_and_is_deterministic() {
     assert_eq!(by_doc("mukerji-2020-convention")["title"], "The Need for an International Convention on Cyberspace");
     assert_eq!(by_doc("kulikova-2015-contest")["authors"][0], "Kulikova, Alexandra");
     assert!(by_doc("guan-governance")["year"].is_null());
-    // Ids are `<doc>:<paragraph>`, paragraphs count from 1 in corpus order.
-    assert_eq!(first[0]["id"], format!("{}:1", first[0]["doc"].as_str().unwrap()));
+    // Ids are URL-safe and unique; paragraphs count from 1 in corpus order.
+    let ids: std::collections::BTreeSet<&str> = first.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), first.len());
+    assert!(ids.iter().all(|id| id.len() >= 15 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-' || c.is_ascii_digit())), "{ids:?}");
+    assert_eq!(first[0]["paragraph"], 1);
     let rebuilt = env.folio(&["index", "--rebuild"]);
     assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
     assert_eq!(export(&env), first);

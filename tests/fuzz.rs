@@ -14,6 +14,8 @@ use folio::engine::build::{self as index, BuildOptions};
 use folio::store::{self, IndexDir, OpenIndex};
 use proptest::prelude::*;
 
+mod common;
+
 /// Pieces that exercise the cleaner's rules, mixed with arbitrary characters.
 const PIECES: &[&str] = &[
     "\n", "\n\n", "\u{c}", "\r\n", "# ", "## ", "#### **", "1. ", "1.1. ", "2.3 ", "Part II: ", "- ", "* ", "• ", "(a) ", "[3] ", "**", "*", "_",
@@ -45,7 +47,7 @@ fn bundled() -> &'static OpenIndex {
     &OPEN
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+            let corpus = common::seed_corpus();
             let scan = folio::source::scan(&corpus).unwrap();
             let index_dir = IndexDir::new(dir.path().join("index"));
             index::build(&index_dir, &scan, BuildOptions::default(), &mut |_, _, _| {}).unwrap();
@@ -62,7 +64,8 @@ proptest! {
         let n_lines = text.split('\n').count() as u32;
         for (i, p) in built.passages.iter().enumerate() {
             prop_assert_eq!(p.paragraph as usize, i + 1);
-            prop_assert_eq!(&p.id, &format!("fuzz:{}", i + 1));
+            prop_assert!(p.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "id {:?}", p.id);
+            prop_assert!(built.passages[..i].iter().all(|q| q.id != p.id), "duplicate id {:?}", p.id);
             prop_assert!(!p.text.trim().is_empty());
             prop_assert!(p.source.line_start >= 1 && p.source.line_start <= p.source.line_end && p.source.line_end <= n_lines);
             let invisible = p.text.contains('\u{200B}') || p.text.contains('\u{202E}');

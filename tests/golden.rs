@@ -8,6 +8,8 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use folio::source::{self, Extracted};
+
+mod common;
 use folio::doc::passages::{self, BuiltDoc};
 use folio::vocab::tagger::Tagger;
 use folio::vocab::taxonomy::Taxonomy;
@@ -103,7 +105,7 @@ fn build(doc: &Extracted, tagger: &Tagger) -> BuiltDoc {
 
 #[test]
 fn seeds_structure() {
-    let scan = source::scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
+    let scan = source::scan(&common::seed_corpus()).unwrap();
     let docs: Vec<Extracted> = scan.docs.iter().filter_map(|p| source::read(p).doc).collect();
     assert_eq!(docs.len(), 5);
     let tagger = tagger();
@@ -116,7 +118,7 @@ fn seeds_structure() {
 fn fixtures_structure() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let tagger = tagger();
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap()).filter(|e| e.path().is_file()).map(|e| e.file_name().to_string_lossy().to_string()).collect();
     names.sort();
     assert!(names.len() >= 2);
     for name in names {

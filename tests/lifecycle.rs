@@ -6,12 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn copy_corpus(to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap() {
-        let e = e.unwrap();
-        fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
+    common::copy_seed_corpus(to);
 }
 
 fn folio(corpus: &Path, index: &Path, args: &[&str]) -> Output {

@@ -128,9 +128,9 @@ fn passages_stage() {
         "# Attributing Cyber Operations\n\nJane Roe\n\n## 1. Evidence\n\nStates rarely publish the evidence behind the attribution of a cyber attack to another state, and accused states deny involvement.^[1]\n\nThe Budapest Convention on Cybercrime lets prosecutors request electronic evidence held abroad.\n\n## Notes\n\n[1] Rid, T. (2015). Attributing cyber attacks.\n",
         expect![[r#"
             title=Some("Attributing Cyber Operations") authors=["Roe, Jane"] guessed=true
-            [doc:1] body §1, ¶1 en §Some("Evidence") topics=["attribution"] cites=["1→doc:3"]
-            [doc:2] body §1, ¶2 en §Some("Evidence") topics=["cybercrime"] cites=[]
-            [doc:3] note ¶3 en §Some("Notes") topics=[] cites=[]
+            [07d300-a09e9c03] body §1, ¶1 en §Some("Evidence") topics=["attribution"] cites=["1→07d300-44f35a32"]
+            [07d300-3424978b] body §1, ¶2 en §Some("Evidence") topics=["cybercrime"] cites=[]
+            [07d300-44f35a32] note ¶3 en §Some("Notes") topics=[] cites=[]
         "#]],
     );
 }

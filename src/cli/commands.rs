@@ -125,6 +125,18 @@ fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: CiteFormatArg,
 fn cmd_show(config: &Config, id: &str, format: Format, out: &mut dyn Write) -> Result<Outcome> {
     let open = open(config)?;
     let style = cite::CitationStyle::named(cite::DEFAULT_STYLE)?;
+    if let present::Lookup::Gone { doc, nearby } = present::lookup(&open, id)? {
+        // The passage was there and is gone: say so, and where to look now (exit 1).
+        let message = format!("passage `{id}` is no longer in `{doc}`; its passages nearest to where it was: {}", nearby.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "));
+        match format {
+            Format::Json => writeln!(out, "{}", serde_json::to_string(&wire::ErrorResponse::new("passage_gone", &message))?)?,
+            Format::Text => {
+                eprintln!("folio: {message}");
+                print::nearby(&Style { color: config.color }, &nearby, out)?;
+            }
+        }
+        return Ok(Outcome::NoResults);
+    }
     let shown = present::show(&open, id, &style)?;
     match format {
         Format::Json => json_line(out, &shown)?,

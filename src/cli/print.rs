@@ -198,6 +198,14 @@ pub fn show(style: &Style, shown: &ShowResponse, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
+/// Passages offered instead of one that is gone.
+pub fn nearby(style: &Style, passages: &[folio::model::Passage], out: &mut dyn Write) -> Result<()> {
+    for p in passages {
+        writeln!(out, "{} ¶{} {}", style.dim(&format!("[{}]", p.id)), p.paragraph, ellipsize(&p.text, 160))?;
+    }
+    Ok(())
+}
+
 pub fn topics(style: &Style, topics: &TopicsResponse, out: &mut dyn Write) -> Result<()> {
     for t in &topics.topics {
         writeln!(out, "{:<24} {:>5}  {}", style.bold(&t.id), t.passages, t.label)?;

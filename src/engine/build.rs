@@ -13,7 +13,8 @@ use crate::model::Warning;
 use crate::source::{self, ReadDoc, Scan};
 use crate::store::freshness::{self, needs_full_rebuild, taxonomy_hash, Plan};
 use crate::store::generation::{self, IndexDir};
-use crate::store::{DocEntry, GenerationWriter, Manifest, StatCache, SCHEMA_VERSION};
+use crate::store::manifest::MAX_RETIRED;
+use crate::store::{self, DocEntry, GenerationWriter, Manifest, OpenIndex, StatCache, SCHEMA_VERSION};
 use crate::vocab::tagger::Tagger;
 use crate::vocab::taxonomy::Taxonomy;
 
@@ -63,7 +64,10 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     }
     let mut entries: BTreeMap<String, DocEntry> = previous.iter().flat_map(|m| m.docs.iter().map(|d| (d.path.clone(), d.clone()))).collect();
     let mut cache = StatCache::default();
-    write_changed(scan, &plan, &tagger, &mut writer, &mut entries, &mut cache, progress)?;
+    // The live index, read for the ids of documents about to change.
+    let old = if full { None } else { store::open(index_dir).ok() };
+    let mut ctx = WriteContext { scan, plan: &plan, tagger: &tagger, old: old.as_ref() };
+    write_changed(&mut ctx, &mut writer, &mut entries, &mut cache, progress)?;
     let warnings = corpus_warnings(scan, &entries);
     if options.strict && !warnings.is_empty() {
         writer.abandon();
@@ -92,17 +96,19 @@ fn previous_manifest(index_dir: &IndexDir, scan: &Scan, options: BuildOptions) -
     Ok(previous.filter(|m| needs_full_rebuild(m, scan).is_none()))
 }
 
+/// What writing the changed documents reads: the scan, the plan, the
+/// tagger, and the live index of an update.
+struct WriteContext<'a> {
+    scan: &'a Scan,
+    plan: &'a Plan,
+    tagger: &'a Tagger,
+    old: Option<&'a OpenIndex>,
+}
+
 /// Reads and processes the planned documents in parallel and writes their
 /// passages in corpus order, recording each document's entry.
-fn write_changed(
-    scan: &Scan,
-    plan: &Plan,
-    tagger: &Tagger,
-    writer: &mut GenerationWriter,
-    entries: &mut BTreeMap<String, DocEntry>,
-    cache: &mut StatCache,
-    progress: Progress,
-) -> Result<()> {
+fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries: &mut BTreeMap<String, DocEntry>, cache: &mut StatCache, progress: Progress) -> Result<()> {
+    let WriteContext { scan, plan, tagger, old } = *ctx;
     let n_todo = plan.changed.len();
     parallel_in_order(
         n_todo,
@@ -112,6 +118,8 @@ fn write_changed(
             progress(k, n_todo, &planned.file.rel_path);
             cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
             let mut entry = doc_entry(planned, read.content_hash, read.warnings);
+            let previous = entries.get(&planned.file.rel_path);
+            entry.retired = retired_ids(previous, old, built.as_ref())?;
             if let Some(built) = built {
                 for p in &built.passages {
                     writer.add(p)?;
@@ -157,7 +165,29 @@ fn doc_entry(planned: &source::Planned, content_hash: String, warnings: Vec<Warn
         topic_counts: BTreeMap::new(),
         warnings,
         meta: planned.meta.clone(),
+        retired: BTreeMap::new(),
     }
+}
+
+/// The ids a changed document's passages had and no longer have, with the
+/// paragraph each stood at, added to those it had retired before.
+fn retired_ids(previous: Option<&DocEntry>, old: Option<&OpenIndex>, built: Option<&BuiltDoc>) -> Result<BTreeMap<String, u32>> {
+    let Some(previous) = previous else { return Ok(BTreeMap::new()) };
+    let mut retired = previous.retired.clone();
+    if let Some(old) = old {
+        for p in old.doc_passages(&previous.key)? {
+            retired.insert(p.id, p.paragraph);
+        }
+    }
+    if let Some(built) = built {
+        for p in &built.passages {
+            retired.remove(&p.id);
+        }
+    }
+    while retired.len() > MAX_RETIRED {
+        retired.pop_first();
+    }
+    Ok(retired)
 }
 
 /// Fills an entry from the document the pipeline built.

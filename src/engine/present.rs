@@ -81,15 +81,54 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) 
     Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy })
 }
 
-/// One passage by id, or the error that says there is none.
+/// One passage by id (old `<key>:<paragraph>` ids too), or the error that
+/// says there is none.
 pub fn passage(open: &OpenIndex, id: &str) -> Result<Passage> {
-    open.get(id)?.ok_or_else(|| Error::UnknownPassage { id: id.to_string() })
+    match lookup(open, id)? {
+        Lookup::Found(p) => Ok(p),
+        Lookup::Gone { .. } | Lookup::Unknown => Err(Error::UnknownPassage { id: id.to_string() }),
+    }
+}
+
+/// What an id names.
+pub enum Lookup {
+    Found(Passage),
+    /// The id names a passage of a document that no longer has it: the
+    /// document's passages now nearest to where it was.
+    Gone { doc: String, nearby: Vec<Passage> },
+    Unknown,
+}
+
+/// Resolves an id: the current form, an old `<key>:<paragraph>` id, or a
+/// retired id of a document that changed.
+pub fn lookup(open: &OpenIndex, id: &str) -> Result<Lookup> {
+    if let Some(p) = open.get(id)? {
+        return Ok(Lookup::Found(p));
+    }
+    let (doc, paragraph) = if let Some((key, n)) = passage_id::legacy(id) {
+        if let Some(p) = open.get_at(key, n)? {
+            return Ok(Lookup::Found(p));
+        }
+        (open.manifest.doc(key).map(|d| d.key.clone()), n)
+    } else {
+        let retired = open.manifest.docs.iter().find_map(|d| d.retired.get(id).map(|n| (d.key.clone(), *n)));
+        let by_path = || passage_id::doc_part_of(id).and_then(|part| open.manifest.docs.iter().find(|d| passage_id::doc_part(&d.path) == part)).map(|d| (d.key.clone(), 1));
+        match retired.or_else(by_path) {
+            Some((key, n)) => (Some(key), n),
+            None => (None, 0),
+        }
+    };
+    let Some(doc) = doc else { return Ok(Lookup::Unknown) };
+    let passages = open.doc_passages(&doc)?;
+    let at = passages.partition_point(|p| p.paragraph < paragraph);
+    let nearby = passages[at.saturating_sub(2)..(at + 3).min(passages.len())].to_vec();
+    Ok(Lookup::Gone { doc, nearby })
 }
 
 /// `show`: a passage with its neighbours and the references it relies on.
 pub fn show(open: &OpenIndex, id: &str, style: &CitationStyle) -> Result<wire::ShowResponse> {
     let p = passage(open, id)?;
-    let neighbour = |k: u32| open.get(&passage_id::format(&p.doc, k)).ok().flatten();
+    let neighbour = |k: u32| open.get_at(&p.doc, k).ok().flatten();
     let previous = p.paragraph.checked_sub(1).filter(|k| *k > 0).and_then(neighbour);
     let next = neighbour(p.paragraph + 1);
     let cited: Vec<Passage> = p.cites.iter().filter_map(|c| c.reference.as_deref()).filter_map(|r| open.get(r).ok().flatten()).collect();

@@ -33,7 +33,16 @@ pub struct DocEntry {
     pub warnings: Vec<Warning>,
     /// Bibliographic metadata (from BibTeX, or guessed), for citations.
     pub meta: DocMeta,
+    /// Ids this document's passages had in earlier versions of it, with the
+    /// paragraph each stood at: `show` on a retired id lists the passages
+    /// now nearest to where it was. Kept across updates, at most
+    /// [`MAX_RETIRED`] per document.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub retired: BTreeMap<String, u32>,
 }
+
+/// Retired ids remembered per document.
+pub const MAX_RETIRED: usize = 256;
 
 /// `folio.json`: what the index holds and what it was built from. It holds
 /// nothing that varies between machines (no times, no absolute paths), so the

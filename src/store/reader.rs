@@ -89,12 +89,31 @@ impl OpenIndex {
 
     /// One passage by id.
     pub fn get(&self, id: &str) -> Result<Option<Passage>> {
-        let searcher = self.reader.searcher();
-        let q = tantivy::query::TermQuery::new(tantivy::Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
-        let hits = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
-        match hits.first() {
-            Some((_, addr)) => self.passage(&searcher, *addr).map(Some),
-            None => Ok(None),
+        Ok(self.by_term(tantivy::Term::from_field_text(self.fields.id, id), 1)?.pop())
+    }
+
+    /// The passage at a paragraph of a document (by key), if there is one.
+    pub fn get_at(&self, doc: &str, paragraph: u32) -> Result<Option<Passage>> {
+        if paragraph == 0 {
+            return Ok(None);
         }
+        let found = self.by_term(tantivy::Term::from_field_u64(self.fields.ord, super::schema::ord_of(doc, paragraph)), 1)?;
+        Ok(found.into_iter().find(|p| p.doc == doc && p.paragraph == paragraph))
+    }
+
+    /// Every passage of a document (by key), in paragraph order.
+    pub fn doc_passages(&self, doc: &str) -> Result<Vec<Passage>> {
+        let mut passages = self.by_term(tantivy::Term::from_field_text(self.fields.doc, doc), usize::MAX)?;
+        passages.sort_by_key(|p| p.paragraph);
+        Ok(passages)
+    }
+
+    /// Up to `limit` stored passages whose field holds `term`.
+    fn by_term(&self, term: tantivy::Term, limit: usize) -> Result<Vec<Passage>> {
+        let searcher = self.reader.searcher();
+        let q = tantivy::query::TermQuery::new(term, IndexRecordOption::Basic);
+        let limit = limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX)).max(1);
+        let hits = searcher.search(&q, &tantivy::collector::TopDocs::with_limit(limit).order_by_score())?;
+        hits.iter().map(|(_, addr)| self.passage(&searcher, *addr)).collect()
     }
 }

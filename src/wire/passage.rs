@@ -12,7 +12,7 @@ use crate::model::{Cite, Heading, Kind, Locator, Reference, Source};
 /// A passage with its citation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
-    /// `<doc key>:<paragraph>`.
+    /// Stable id: a hash of the document's path and of the passage's text (see `model::passage_id`).
     pub id: String,
     pub doc: String,
     pub title: String,

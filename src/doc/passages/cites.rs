@@ -6,17 +6,20 @@ use std::collections::HashMap;
 
 use super::draft::Draft;
 use crate::doc::references::{self, Marker};
-use crate::model::{passage_id, Cite, Kind, Reference};
+use crate::model::{Kind, Reference};
+
+/// A marker as printed, and the draft index of the entry it points at.
+pub type Marked = (String, Option<usize>);
 
 /// Parsed entries by draft index, and each draft's resolved markers.
 pub struct Resolved {
     pub entries: HashMap<usize, Reference>,
-    pub cites: Vec<Vec<Cite>>,
+    pub cites: Vec<Vec<Marked>>,
 }
 
 /// Parses the reference and note entries, then strips and resolves every
 /// other draft's markers (in place).
-pub fn resolve(drafts: &mut [Draft], doc_key: &str) -> Resolved {
+pub fn resolve(drafts: &mut [Draft]) -> Resolved {
     let mut by_number: HashMap<String, usize> = HashMap::new();
     let mut entries: HashMap<usize, Reference> = HashMap::new();
     for (i, d) in drafts.iter().enumerate() {
@@ -28,9 +31,8 @@ pub fn resolve(drafts: &mut [Draft], doc_key: &str) -> Resolved {
             entries.insert(i, r);
         }
     }
-    let id_of = |i: usize| passage_id::format(doc_key, u32::try_from(i + 1).unwrap_or(u32::MAX));
     let known = |n: &str| by_number.contains_key(n);
-    let mut cites_of: Vec<Vec<Cite>> = vec![];
+    let mut cites_of: Vec<Vec<Marked>> = vec![];
     for d in drafts.iter_mut() {
         if matches!(d.kind, Kind::Reference) {
             cites_of.push(vec![]);
@@ -45,10 +47,10 @@ pub fn resolve(drafts: &mut [Draft], doc_key: &str) -> Resolved {
         for Marker { label, numbers, author_year } in markers {
             if let Some((name, year)) = author_year {
                 let reference = entries.iter().filter(|(_, r)| references::matches_author_year(r, &name, year)).map(|(i, _)| *i).min();
-                cites.push(Cite { marker: label, reference: reference.map(id_of) });
+                cites.push((label, reference));
             } else {
                 for n in numbers {
-                    cites.push(Cite { marker: n.clone(), reference: by_number.get(&n).map(|i| id_of(*i)) });
+                    cites.push((n.clone(), by_number.get(&n).copied()));
                 }
             }
         }

@@ -2,9 +2,9 @@
 //! recovery and repairs, resolves citation markers against the reference list,
 //! detects each passage's language, tags topics, and assigns ids and locators.
 //!
-//! Ids are `<doc key>:<paragraph>` (see `model::passage_id`), the paragraph
-//! being the 1-based ordinal of the passage in its document: stable for the
-//! same text and metadata.
+//! Ids come from the document's path and the passage's own text (see
+//! `model::passage_id`); the paragraph is the 1-based ordinal of the passage
+//! in its document.
 
 mod cites;
 mod draft;
@@ -14,7 +14,9 @@ mod tags;
 use crate::doc::clean::{self, DropReason};
 use crate::doc::repair;
 use crate::doc::structure::{self, Structured};
-use crate::model::{passage_id, DocMeta, Locator, Passage, Person, Source};
+use std::collections::HashMap;
+
+use crate::model::{passage_id, Cite, DocMeta, Locator, Passage, Person, Source};
 use crate::source::Extracted;
 use crate::vocab::tagger::Tagger;
 
@@ -53,27 +55,47 @@ pub fn build(doc: &Extracted, tagger: &Tagger) -> BuiltDoc {
     let (mut drafts, dropped_paras) = draft::drafts(structured.paras);
     dropped.extend(dropped_paras);
     dropped.sort_by_key(|d| d.0);
-    let resolved = cites::resolve(&mut drafts, &meta.key);
+    let resolved = cites::resolve(&mut drafts);
     let (language, languages) = tags::languages(&drafts);
     let tags = tags::tag_all(&drafts, &languages, tagger);
     let passages = assemble(doc, &meta, drafts, resolved, languages, tags);
     BuiltDoc { meta, language, keywords: structured.front.keywords, passages, dropped }
 }
 
+/// Each draft's id: its document's path and its text, with the occurrence
+/// number for a text said twice.
+fn ids(rel_path: &str, drafts: &[draft::Draft]) -> Vec<String> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    drafts
+        .iter()
+        .map(|d| {
+            let id = passage_id::make(rel_path, &d.text, 1);
+            let n = seen.entry(id.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 { passage_id::make(rel_path, &d.text, *n) } else { id }
+        })
+        .collect()
+}
+
 /// Puts each draft's parts together into a passage.
 fn assemble(doc: &Extracted, meta: &DocMeta, drafts: Vec<draft::Draft>, mut resolved: cites::Resolved, languages: Vec<String>, tags: Vec<crate::vocab::tagger::Tags>) -> Vec<Passage> {
     let title = meta.title.clone().unwrap_or_else(|| doc.rel_path.clone());
     let authors: Vec<String> = meta.authors.iter().map(Person::display).collect();
+    let ids = ids(&doc.rel_path, &drafts);
+    let cites: Vec<Vec<Cite>> = std::mem::take(&mut resolved.cites)
+        .into_iter()
+        .map(|marked| marked.into_iter().map(|(marker, to)| Cite { marker, reference: to.map(|i| ids[i].clone()) }).collect())
+        .collect();
     drafts
         .into_iter()
-        .zip(std::mem::take(&mut resolved.cites))
+        .zip(cites)
         .zip(languages)
         .zip(tags)
         .enumerate()
         .map(|(i, (((d, cites), language), tags))| {
             let paragraph = u32::try_from(i + 1).unwrap_or(u32::MAX);
             Passage {
-                id: passage_id::format(&meta.key, paragraph),
+                id: ids[i].clone(),
                 doc: meta.key.clone(),
                 title: title.clone(),
                 authors: authors.clone(),

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Regenerates docs/json.md: the prose below, with every example produced by
+the release binary on the bundled corpus. Run from the repository root after
+`cargo build --release`: `python3 scripts/json_examples.py`."""
+import json, os, shutil, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "folio")
+TEMPLATE = r"""# folio's JSON
+
+Every JSON document folio prints is one of the messages below (types in `src/wire/`). Each carries
+`"folio_json": 1` at its top level — in JSON Lines output (`export`), every line does. Within a format
+version fields are only ever added; removing a field or changing its meaning bumps the version. A
+client should ignore fields it does not know.
+
+Exceptions, which are other formats and carry no version: `search --format csl-json` and
+`cite --format csl-json` print CSL-JSON (an array of CSL items, for pandoc and Zotero), and the
+`bibtex`/`pandoc`/`typst`/`latex` forms are text.
+
+Common pieces:
+
+- **passage** — `id` (see below), `doc` (document key), `title`, `authors`
+  ("Family, Given"), `year` (null when unknown), `section` and `section_number` (the nearest heading),
+  `section_path` (headings from the root), `paragraph` (1-based ordinal in the document), `kind`
+  (`body`, `abstract`, `reference`, `note`, `bio`), `language` (ISO 639-1, `und` when unknown),
+  `topics` and `topic_scores` (0..1), `text`, `source` (`path` relative to the corpus, `line_start`,
+  `line_end`), `pages` (every page label the passage spans, in order; absent for sources without
+  pages), `citation` (`key`, `locator` such as `§2.1, ¶14` or `p. 118`, `text`: the reference in
+  APA unless a style was asked for), `cites` (markers in the passage and the passage id of the entry
+  each points at, or null), `reference` (reference and note passages: the entry parsed into fields).
+- **Passage ids** look like `3f9a1c-7b41d0aa`: six hex digits from a hash of the document's path
+  (relative to the corpus or library folder) and eight from a hash of the passage's own words
+  (lower-cased; spacing and punctuation ignored), with `-2`, `-3` … for a text that occurs again in
+  the same document. Only `0-9a-f` and `-`: safe in URLs and file names. An id keeps naming the same
+  passage when other paragraphs are inserted, removed or edited and when the document's citation key
+  changes; editing the passage itself gives it a new id. `show` on an id whose passage is gone exits
+  1 and lists that document's passages nearest to where it was; ids of the older form
+  `<doc key>:<paragraph>` still resolve to the passage at that paragraph. The document key
+  (`doc`) is the BibTeX key when the document
+  has an entry, else made from its file name.
+
+Errors: a command asked for JSON that fails exits 2, says why on stderr, and prints an **error**
+message on stdout.
+
+## search — `folio search QUERY --format json`
+
+`total` counts every matching passage; `hits` the ones shown (`--limit`). `facets` counts passages
+per value of `topic`, `doc`, `language`, `year`, `author`, `kind` among all matches. `notes` says what
+the query parser ignored or reinterpreted; `expansions` what the thesaurus added; `fuzzy` whether near
+spellings were searched.
+
+```json
+{{search}}
+```
+
+## export — `folio export --format jsonl`
+
+One passage per line, in corpus order (documents by path, then paragraphs), with the version field.
+One line, pretty-printed here:
+
+```json
+{{export}}
+```
+
+## show — `folio show ID --format json`
+
+The passage, its neighbours in the document (`previous`, `next`, null at either end) and the
+reference entries its markers point at (`references`). Neighbours' text shortened here.
+
+```json
+{{show}}
+```
+
+## cite — `folio cite ID --format json`
+
+Every form of a passage's citation: the in-text `citation` and `reference` in `style`, and the
+pandoc, Typst and LaTeX forms.
+
+```json
+{{cite}}
+```
+
+## check — `folio check --json`
+
+`status` is `fresh` (exit 0), `stale` or `missing` (exit 1), or `invalid` (exit 2: the corpus has
+problems, listed in `problems`).
+
+```json
+{{check}}
+```
+
+## index — `folio index --json`
+
+`status` is `built`, `updated` or `up-to-date`. Documents shortened to two here.
+
+```json
+{{index}}
+```
+
+## topics — `folio topics --format json`
+
+The taxonomy with passage counts (two topics shown here).
+
+```json
+{{topics}}
+```
+
+## tag — `folio tag TEXT --format json [--explain]`
+
+`evidence` is null without `--explain`.
+
+```json
+{{tag}}
+```
+
+## eval — `folio eval --labels FILE [--queries FILE] --format json`
+
+The evaluation report (`n_items`, `coverage`, `anchors_missing`, `anchors_ambiguous`, `junk_found`,
+`duplicate_passages`, `topics` with `precision`/`recall`/`f1`/`support`/`predicted` per topic, the
+macro averages, `queries` with `n`/`mrr_at_10`/`recall_at_5` per query kind, `query_ranks`), with the
+version field in front.
+
+## error
+
+```json
+{{error}}
+```
+"""
+
+
+def main():
+    d = tempfile.mkdtemp()
+    def run(*args):
+        r = subprocess.run([BIN, "--corpus", os.path.join(ROOT, "corpus"), "--index", os.path.join(d, "index"), *args], capture_output=True, text=True)
+        return r.stdout
+    def pretty(value):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    index = json.loads(run("index", "--json"))
+    index["docs"] = index["docs"][:2]
+    search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1"))
+    lines = [json.loads(l) for l in run("export", "--format", "jsonl").splitlines()]
+    line = next(l for l in lines if l["cites"] and l["cites"][0]["reference"])
+    some_id = next(l["id"] for l in lines if l["doc"] == "mukerji-2020-convention" and l["paragraph"] == 14)
+    show = json.loads(run("show", some_id, "--format", "json"))
+    for k in ("previous", "next"):
+        if show[k]:
+            show[k]["text"] = show[k]["text"][:120] + "…"
+    topics = json.loads(run("topics", "--format", "json"))
+    topics["topics"] = topics["topics"][:2]
+    examples = {
+        "search": pretty(search),
+        "export": pretty(line),
+        "show": pretty(show),
+        "cite": pretty(json.loads(run("cite", some_id, "--format", "json"))),
+        "check": pretty(json.loads(run("check", "--json"))),
+        "index": pretty(index),
+        "topics": pretty(topics),
+        "tag": pretty(json.loads(run("tag", "The Budapest Convention on Cybercrime governs electronic evidence.", "--format", "json", "--explain"))),
+        "error": pretty(json.loads(run("show", "nope:1", "--format", "json"))),
+    }
+    out = TEMPLATE
+    for name, text in examples.items():
+        out = out.replace("{{" + name + "}}", text)
+    with open(os.path.join(ROOT, "docs", "json.md"), "w") as f:
+        f.write(out)
+    shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
