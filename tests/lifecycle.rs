@@ -42,11 +42,34 @@ fn two_builds_of_the_same_corpus_are_byte_identical() {
     let corpus2 = dir.path().join("corpus2");
     copy_corpus(&corpus2);
     ok(folio(&corpus2, &dir.path().join("b"), &["index"]));
-    let (a, b) = (index_files(&dir.path().join("a")), index_files(&dir.path().join("b")));
+    let (a, b) = (tree(&dir.path().join("a")), tree(&dir.path().join("b")));
+    assert!(a.len() > 5, "{:?}", a.keys());
+    assert!(a.keys().any(|k| k.starts_with("gen-")) && a.contains_key("CURRENT"));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
         assert!(bytes == &b[name], "{name} differs");
     }
+    // A rebuild of an unchanged corpus leaves the tree as it was, names included.
+    ok(folio(&corpus, &dir.path().join("a"), &["index", "--rebuild"]));
+    assert_eq!(tree(&dir.path().join("a")), a);
+}
+
+/// Every file under an index folder, by relative path (folders by name, so
+/// generation names count).
+fn tree(index: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap().map(|e| e.unwrap()) {
+            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().to_string();
+            if e.path().is_dir() {
+                walk(&e.path(), base, out);
+            } else {
+                out.insert(rel, fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(index, index, &mut out);
+    out
 }
 
 #[test]

@@ -112,8 +112,18 @@ pub fn canonicalize(dir: &Path, manifest: &Manifest) -> Result<()> {
     Ok(())
 }
 
-pub fn now_nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+/// A generation's name, from what it holds: a hash of its manifest and of
+/// tantivy's `meta.json` (which names the segments and their deletions), so
+/// that two builds of the same corpus give the same name, and a generation
+/// left by updates is not taken for the canonical one a rebuild writes.
+fn generation_name(dir: &Path) -> Result<String> {
+    let mut identity = String::new();
+    for name in [super::MANIFEST, "meta.json"] {
+        let path = dir.join(name);
+        identity.push_str(&fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?);
+        identity.push('\0');
+    }
+    Ok(format!("gen-{}", &sha256_hex(identity.as_bytes())[..16]))
 }
 
 pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -129,7 +139,7 @@ pub fn clean_leftovers(root: &Path) {
     if let Ok(entries) = fs::read_dir(root) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with(".build-") || (name.starts_with("gen-") && name != live) || name.ends_with(".tmp") {
+            if name.starts_with(".build-") || name.starts_with(".stale-") || (name.starts_with("gen-") && name != live) || name.ends_with(".tmp") {
                 let _ = fs::remove_dir_all(e.path());
                 let _ = fs::remove_file(e.path());
             }
@@ -141,8 +151,23 @@ pub fn clean_leftovers(root: &Path) {
 /// generation name, swaps `CURRENT`, and removes the previous generation
 /// (readers that opened it keep their open files).
 pub fn publish(index_dir: &IndexDir, build_dir: &Path, previous: Option<PathBuf>) -> Result<()> {
-    let generation = format!("gen-{}-{}", now_nanos(), std::process::id());
+    let generation = generation_name(build_dir)?;
     let live_dir = index_dir.root.join(&generation);
+    if previous.as_deref() == Some(live_dir.as_path()) {
+        if generation_name(&live_dir).ok().as_deref() == Some(generation.as_str()) {
+            // The same content is live already (a build that changed
+            // nothing): its files are these bytes, so the new build is dropped.
+            let _ = fs::remove_dir_all(build_dir);
+            return Ok(());
+        }
+        // The live folder has the name but not the content (damaged): set it aside.
+        let aside = index_dir.root.join(format!(".stale-{}", std::process::id()));
+        fs::rename(&live_dir, &aside).map_err(|e| Error::io(&live_dir, e))?;
+        fs::rename(build_dir, &live_dir).map_err(|e| Error::io(&live_dir, e))?;
+        let _ = fs::remove_dir_all(aside);
+        return Ok(());
+    }
+    let _ = fs::remove_dir_all(&live_dir);
     fs::rename(build_dir, &live_dir).map_err(|e| Error::io(&live_dir, e))?;
     let tmp = index_dir.root.join(format!("{CURRENT}.tmp"));
     write_synced(&tmp, generation.as_bytes())?;

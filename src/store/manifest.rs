@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -93,25 +93,41 @@ pub fn read_manifest(generation: &Path, root: &Path) -> Result<Manifest> {
 }
 
 /// Size and modification time of each indexed file with its content hash,
-/// kept beside the generations (`stat-cache.json`) so that freshness checks
-/// read file metadata only. A cache: losing it costs one hashing pass.
+/// so that freshness checks read file metadata only. A cache: losing it costs
+/// one hashing pass. It lives in the user's cache folder, not in the index:
+/// file times differ between machines and clones, and the index folder must
+/// be the same bytes wherever the same corpus is built (and may be read-only).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StatCache {
     pub files: BTreeMap<String, (u64, i128, String)>,
 }
 
 impl StatCache {
+    /// `$XDG_CACHE_HOME/folio` (else `~/.cache/folio`, else the temporary
+    /// folder), one file per index folder, named after its absolute path.
+    fn path(root: &Path) -> PathBuf {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        let absolute = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let name = &crate::source::sha256_hex(absolute.to_string_lossy().as_bytes())[..16];
+        base.join("folio").join(format!("{STAT_CACHE}-{name}.json"))
+    }
+
     pub fn read(root: &Path) -> StatCache {
-        fs::read_to_string(root.join(STAT_CACHE)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+        fs::read_to_string(Self::path(root)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
     }
 
     /// Written beside and renamed: a concurrent check reads the old or the
     /// new cache. A cache that cannot be written is no error.
     pub fn write(&self, root: &Path) {
-        if let Ok(json) = serde_json::to_string(self) {
-            let tmp = root.join(format!("{STAT_CACHE}.tmp"));
+        let path = Self::path(root);
+        let Some(dir) = path.parent() else { return };
+        if let (Ok(json), Ok(())) = (serde_json::to_string(self), fs::create_dir_all(dir)) {
+            let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
             if super::generation::write_synced(&tmp, json.as_bytes()).is_ok() {
-                let _ = fs::rename(&tmp, root.join(STAT_CACHE));
+                let _ = fs::rename(&tmp, &path);
             }
         }
     }

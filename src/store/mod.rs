@@ -28,4 +28,4 @@ const MANIFEST: &str = "folio.json";
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".lock";
 const THESAURUS_CACHE: &str = "thesaurus.json";
-const STAT_CACHE: &str = "stat-cache.json";
+const STAT_CACHE: &str = "stat-cache";
