@@ -21,7 +21,10 @@ pub use forms::{format_citation, latex, pandoc, typst, CiteFormat};
 /// A loaded citation style.
 pub struct CitationStyle {
     style: IndependentStyle,
-    locales: Vec<Locale>,
+    /// Decoded on first use: hayagriva decodes every locale it ships at
+    /// once, which costs more than a whole search; most answers need none
+    /// (references in the default style are rendered when the index is built).
+    locales: std::sync::OnceLock<Vec<Locale>>,
     pub name: String,
 }
 
@@ -38,9 +41,14 @@ impl CitationStyle {
             ))
         })?;
         match archived.get() {
-            Style::Independent(style) => Ok(CitationStyle { style, locales: archive::locales(), name: name.to_string() }),
+            Style::Independent(style) => Ok(CitationStyle { style, locales: std::sync::OnceLock::new(), name: name.to_string() }),
             Style::Dependent(_) => Err(Error::InvalidArgument(format!("style `{name}` depends on another style; use its parent"))),
         }
+    }
+
+    /// True for the default style as folio ships it (not a CSL file of that name).
+    pub fn is_default(&self) -> bool {
+        self.name == DEFAULT_STYLE
     }
 
     /// A style from CSL XML (e.g. OSCOLA's .csl file).
@@ -48,7 +56,7 @@ impl CitationStyle {
         match IndependentStyle::from_xml(xml) {
             Ok(style) => {
                 let name = style.info.title.value.clone();
-                Ok(CitationStyle { style, locales: archive::locales(), name })
+                Ok(CitationStyle { style, locales: std::sync::OnceLock::new(), name })
             }
             Err(e) => {
                 let dependent = xml.contains("independent-parent");
@@ -97,8 +105,9 @@ pub fn render(meta: &DocMeta, fallback_title: &str, locator: Option<&Locator>, s
     };
     let mut driver = BibliographyDriver::new();
     let locator = locator.map(|_| SpecificLocator(kind, LocatorPayload::Str(&value)));
-    driver.citation(CitationRequest::from_items(vec![CitationItem::with_locator(&entry, locator)], &style.style, &style.locales));
-    let rendered = driver.finish(BibliographyRequest { style: &style.style, locale: None, locale_files: &style.locales });
+    let locales = style.locales.get_or_init(archive::locales);
+    driver.citation(CitationRequest::from_items(vec![CitationItem::with_locator(&entry, locator)], &style.style, locales));
+    let rendered = driver.finish(BibliographyRequest { style: &style.style, locale: None, locale_files: locales });
     let mut citation = String::new();
     if let Some(c) = rendered.citations.first() {
         c.citation.write_buf(&mut citation, BufWriteFormat::Plain).map_err(|e| Error::InvalidArgument(e.to_string()))?;

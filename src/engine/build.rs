@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::pool::parallel_in_order;
 use super::resolve::{taxonomy_of, thesaurus_of};
+use crate::cite::{self, CitationStyle};
 use crate::doc::passages::{self, BuiltDoc};
 use crate::error::{Error, Result};
 use crate::model::Warning;
@@ -66,7 +67,8 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     let mut cache = StatCache::default();
     // The live index, read for the ids of documents about to change.
     let old = if full { None } else { store::open(index_dir).ok() };
-    let mut ctx = WriteContext { scan, plan: &plan, tagger: &tagger, old: old.as_ref() };
+    let style = CitationStyle::named(cite::DEFAULT_STYLE)?;
+    let mut ctx = WriteContext { scan, plan: &plan, tagger: &tagger, old: old.as_ref(), style: &style };
     write_changed(&mut ctx, &mut writer, &mut entries, &mut cache, progress)?;
     let warnings = corpus_warnings(scan, &entries);
     if options.strict && !warnings.is_empty() {
@@ -103,12 +105,14 @@ struct WriteContext<'a> {
     plan: &'a Plan,
     tagger: &'a Tagger,
     old: Option<&'a OpenIndex>,
+    /// The default citation style, for each document's reference.
+    style: &'a CitationStyle,
 }
 
 /// Reads and processes the planned documents in parallel and writes their
 /// passages in corpus order, recording each document's entry.
 fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries: &mut BTreeMap<String, DocEntry>, cache: &mut StatCache, progress: Progress) -> Result<()> {
-    let WriteContext { scan, plan, tagger, old } = *ctx;
+    let WriteContext { scan, plan, tagger, old, style } = *ctx;
     let n_todo = plan.changed.len();
     parallel_in_order(
         n_todo,
@@ -124,7 +128,7 @@ fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries:
                 for p in &built.passages {
                     writer.add(p)?;
                 }
-                record_built(&mut entry, built);
+                record_built(&mut entry, built, style);
             }
             entries.insert(planned.file.rel_path.clone(), entry);
             Ok(())
@@ -165,6 +169,7 @@ fn doc_entry(planned: &source::Planned, content_hash: String, warnings: Vec<Warn
         topic_counts: BTreeMap::new(),
         warnings,
         meta: planned.meta.clone(),
+        reference: String::new(),
         retired: BTreeMap::new(),
     }
 }
@@ -191,7 +196,7 @@ fn retired_ids(previous: Option<&DocEntry>, old: Option<&OpenIndex>, built: Opti
 }
 
 /// Fills an entry from the document the pipeline built.
-fn record_built(entry: &mut DocEntry, built: BuiltDoc) {
+fn record_built(entry: &mut DocEntry, built: BuiltDoc, style: &CitationStyle) {
     let mut languages = BTreeSet::new();
     for p in &built.passages {
         languages.insert(p.language.clone());
@@ -206,6 +211,7 @@ fn record_built(entry: &mut DocEntry, built: BuiltDoc) {
     entry.n_passages = built.passages.len();
     entry.n_dropped = built.dropped.len();
     entry.languages = languages.into_iter().collect();
+    entry.reference = cite::reference_text(&built.meta, &entry.title, style);
     entry.meta = built.meta;
 }
 

@@ -33,10 +33,16 @@ impl<'a> Presenter<'a> {
         })
     }
 
-    /// The document's reference in the style (rendered once per document).
+    /// The document's reference in the style: rendered when the document
+    /// was indexed for the default style, else now (once per document).
     fn reference(&mut self, p: &Passage) -> Result<String> {
         if let Some(r) = self.references.get(&p.doc) {
             return Ok(r.clone());
+        }
+        if self.style.is_default()
+            && let Some(entry) = self.open.manifest.doc(&p.doc).filter(|d| !d.reference.is_empty())
+        {
+            return Ok(entry.reference.clone());
         }
         let text = cite::reference_text(self.meta(&p.doc)?, &p.title, self.style);
         self.references.insert(p.doc.clone(), text.clone());

@@ -33,6 +33,10 @@ pub struct DocEntry {
     pub warnings: Vec<Warning>,
     /// Bibliographic metadata (from BibTeX, or guessed), for citations.
     pub meta: DocMeta,
+    /// The document's reference in the default style, rendered once when
+    /// the document is indexed (answers in that style need no renderer).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
     /// Ids this document's passages had in earlier versions of it, with the
     /// paragraph each stood at: `show` on a retired id lists the passages
     /// now nearest to where it was. Kept across updates, at most
