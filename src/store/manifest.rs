@@ -102,6 +102,7 @@ impl StatCache {
         if let Ok(json) = serde_json::to_string(self) {
             let tmp = root.join(format!("{STAT_CACHE}.tmp"));
             if super::generation::write_synced(&tmp, json.as_bytes()).is_ok() {
+                super::generation::share(&tmp);
                 let _ = fs::rename(&tmp, root.join(STAT_CACHE));
             }
         }
