@@ -7,8 +7,8 @@
 //! `csl_json_renders_like_the_bib_itself`: for a .bib covering article, book,
 //! incollection, inproceedings, report, techreport, thesis, online and misc
 //! (a UN document), pandoc renders folio's CSL-JSON exactly as it renders the
-//! .bib, in chicago-author-date (pandoc's default) and OSCOLA (shipped with
-//! folio), references and in-text citations with locators alike.
+//! .bib, in chicago-author-date (pandoc's default), OSCOLA and Vancouver
+//! (shipped with folio), references and in-text citations with locators alike.
 
 use std::fs;
 use std::path::Path;
@@ -122,9 +122,10 @@ fn csl_json_renders_like_the_bib_itself() {
     }
     fs::write(dir.path().join("refs.json"), serde_json::to_string_pretty(&items).unwrap()).unwrap();
     fs::write(dir.path().join("note.md"), format!("{}\n\n# References\n", cites.join("\n\n"))).unwrap();
-    let oscola = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cite/styles/oscola.csl");
+    let shipped = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cite/styles").join(name);
+    let (oscola, vancouver) = (shipped("oscola.csl"), shipped("vancouver.csl"));
     let mut identical = 0;
-    for csl in [None, Some(oscola.as_path())] {
+    for csl in [None, Some(oscola.as_path()), Some(vancouver.as_path())] {
         let from_bib = pandoc_plain(dir.path(), "refs.bib", csl);
         let from_folio = pandoc_plain(dir.path(), "refs.json", csl);
         assert!(!from_bib.contains("???"), "{from_bib}");

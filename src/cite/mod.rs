@@ -142,7 +142,10 @@ impl CitationStyle {
 /// punctuation of its own: "Norm?." → "Norm?", "Norm?”." → "Norm?”", "Inc.." → "Inc.".
 pub fn tidy_punctuation(s: &str) -> String {
     // A space left before punctuation by an empty part ("2016 ;110").
-    let s = s.replace(" ;", ";").replace(" ,", ",");
+    let mut s = s.replace(" ;", ";").replace(" ,", ",");
+    while s.contains("  ") {
+        s = s.replace("  ", " ");
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -179,8 +182,41 @@ pub struct Rendered {
     pub reference: String,
 }
 
+/// A UN document symbol: "A/70/174", "S/RES/2341 (2017)", "A/HRC/32/L.20".
+fn is_un_symbol(number: &str) -> bool {
+    let first = number.split('/').next().unwrap_or("");
+    number.contains('/') && matches!(first, "A" | "S" | "E" | "ST" | "UNGA" | "UNSC" | "CCPR" | "CRC" | "TD" | "UNEP" | "DP")
+}
+
+/// The entry as hayagriva should read it: a `@misc` that carries a UN
+/// document symbol as its number renders as a report numbered "UN Doc …"
+/// (as OSCOLA and the author-date styles cite UN documents); a thesis
+/// `type` of `phdthesis`/`mathesis` is spelled out.
+fn for_hayagriva(raw: &str) -> Option<String> {
+    use biblatex::{Chunk, EntryType, Spanned};
+    let mut entry = csl::parse_entry(raw)?;
+    let text = |e: &biblatex::Entry, f: &str| e.get(f).map(|c| biblatex::ChunksExt::format_verbatim(c).trim().to_string());
+    let mut changed = false;
+    if entry.entry_type == EntryType::Misc && text(&entry, "type").is_none() && text(&entry, "number").is_some_and(|n| is_un_symbol(&n)) {
+        entry.entry_type = EntryType::Report;
+        entry.set("type", vec![Spanned::detached(Chunk::Normal("UN Doc".into()))]);
+        changed = true;
+    }
+    let genre = match text(&entry, "type").as_deref().map(str::to_lowercase).as_deref() {
+        Some("phdthesis") => Some("PhD thesis"),
+        Some("mathesis" | "mastersthesis") => Some("Master’s thesis"),
+        _ => None,
+    };
+    if let Some(g) = genre {
+        entry.set("type", vec![Spanned::detached(Chunk::Normal(g.into()))]);
+        changed = true;
+    }
+    changed.then(|| entry.to_biblatex_string())
+}
+
 fn entry_for(meta: &DocMeta, fallback_title: &str) -> Result<hayagriva::Entry> {
     let source = bibtex(meta, fallback_title);
+    let source = for_hayagriva(&source).unwrap_or(source);
     let library = hayagriva::io::from_biblatex_str(&source).map_err(|errors| {
         Error::InvalidArgument(format!("BibTeX entry `{}` cannot be rendered: {}", meta.key, errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
     })?;
@@ -320,6 +356,24 @@ mod tests {
         assert_eq!(tidy_punctuation("Norm?, 2016"), "Norm? 2016");
         assert_eq!(tidy_punctuation("Co.. Wait... and 2016 ;110"), "Co. Wait... and 2016;110");
         assert_eq!(tidy_punctuation("https://e.org/a.b?x=1.2"), "https://e.org/a.b?x=1.2");
+    }
+
+    #[test]
+    fn un_documents_render_with_their_symbol() {
+        let meta = DocMeta {
+            key: "un".into(),
+            bibtex: Some("@misc{un, author = {{United Nations General Assembly}}, title = {Report of the Group of Governmental Experts}, number = {A/70/174}, date = {2015-07-22}}".into()),
+            ..DocMeta::default()
+        };
+        let oscola = CitationStyle::named("oscola").unwrap();
+        let r = render(&meta, "x", Some(&Locator { section: None, paragraph: 3, pages: vec![] }), &oscola).unwrap();
+        assert_eq!(r.reference, "United Nations General Assembly, ‘Report of the Group of Governmental Experts’ (2015) UN Doc A/70/174");
+        let apa = CitationStyle::named("apa").unwrap();
+        let r = render(&meta, "x", None, &apa).unwrap();
+        assert!(r.reference.contains("(UN Doc A/70/174)"), "{}", r.reference);
+        assert!(!is_un_symbol("10.1017/x") && is_un_symbol("S/RES/2341 (2017)"));
+        let thesis = DocMeta { key: "t".into(), bibtex: Some("@thesis{t, author = {Korzak, Elaine}, title = {The Debate}, type = {phdthesis}, institution = {King's College London}, date = {2016}}".into()), ..DocMeta::default() };
+        assert!(render(&thesis, "x", None, &oscola).unwrap().reference.contains("PhD thesis"), "{}", render(&thesis, "x", None, &oscola).unwrap().reference);
     }
 
     #[test]
