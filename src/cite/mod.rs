@@ -40,9 +40,11 @@ const VENDORED: [(&str, &str); 5] = [
     ("nlm-citation-sequence-superscript", include_str!("styles/vancouver-superscript.csl")),
 ];
 
-/// Archive styles not listed: `alphanumeric` has no bibliography, and
-/// `royal-society-of-chemistry` leaves article titles out (by design).
-const UNLISTED: [&str; 2] = ["alphanumeric", "royal-society-of-chemistry"];
+/// Archive styles not listed (still accepted by name): `alphanumeric` has no
+/// bibliography, `royal-society-of-chemistry` leaves article titles out (by
+/// design), and hayagriva's `bristol-university-press` and
+/// `iso-690-author-date` drop the title of an edited book.
+const UNLISTED: [&str; 4] = ["alphanumeric", "bristol-university-press", "iso-690-author-date", "royal-society-of-chemistry"];
 
 /// Every name `--style` accepts, sorted: hayagriva's independent styles
 /// (with their aliases) and the vendored OSCOLA.
@@ -81,7 +83,16 @@ pub fn nearest_styles(name: &str) -> Vec<&'static str> {
     let mut scored: Vec<(usize, &'static str)> = style_names()
         .into_iter()
         .map(|s| {
-            let d = if !name.is_empty() && (s.starts_with(&name) || s.contains(&name)) { 0 } else { distance(&name, s) };
+            // A misspelt name is near a style's whole name or its start ("chicgo" → "chicago-…").
+            let n = name.chars().count();
+            let start = |k: usize| s.chars().take(k).collect::<String>();
+            let d = if !name.is_empty() && s.starts_with(&name) {
+                0
+            } else if !name.is_empty() && s.contains(&name) {
+                1
+            } else {
+                distance(&name, s).min(distance(&name, &start(n)) + 1).min(distance(&name, &start(n + 1)) + 1)
+            };
             (d, s)
         })
         .collect();
@@ -385,6 +396,7 @@ mod tests {
         }
         assert!(nearest_styles("chicago").contains(&"chicago-author-date"), "{:?}", nearest_styles("chicago"));
         assert_eq!(nearest_styles("oscla")[0], "oscola");
+        assert!(nearest_styles("chicgo").iter().all(|s| s.starts_with("chicago")), "{:?}", nearest_styles("chicgo"));
         let e = CitationStyle::named("vancover").err().unwrap().to_string();
         assert!(e.contains("`vancouver`"), "{e}");
     }

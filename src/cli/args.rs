@@ -137,19 +137,19 @@ pub enum Command {
         #[arg(short = 't', long = "topic", value_name = "TOPIC")]
         topics: Vec<String>,
         /// Only passages of this document key (repeatable).
-        #[arg(long = "doc")]
+        #[arg(long = "doc", value_name = "KEY")]
         docs: Vec<String>,
         /// Only documents by this author ("Family" or "Family, Given"; repeatable).
-        #[arg(long = "author")]
+        #[arg(long = "author", value_name = "NAME")]
         authors: Vec<String>,
         /// Only passages in this language (ISO 639-1 code, repeatable).
-        #[arg(long = "lang")]
+        #[arg(long = "lang", value_name = "CODE")]
         langs: Vec<String>,
         /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
-        #[arg(long = "kind")]
+        #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<String>,
         /// Publication years, FROM..TO or one year.
-        #[arg(long)]
+        #[arg(long, value_name = "FROM..TO")]
         year: Option<String>,
         /// Number of hits to print.
         #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
