@@ -21,7 +21,7 @@ pub enum Error {
     Locked { path: PathBuf },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("search engine error: {0}")]
+    #[error("the index could not be read or written: {}; check that the index folder (--index) is readable, or rebuild it with `folio index --rebuild`", describe_tantivy(.0))]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("no passage with id `{id}`; ids look like `3f9a1c-7b41d0aa` (shown in brackets by `folio search`, or as `id` in its JSON)")]
     UnknownPassage { id: String },
@@ -32,6 +32,22 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// tantivy's errors as a clause, without its debug dumps.
+fn describe_tantivy(e: &tantivy::TantivyError) -> String {
+    use tantivy::TantivyError as T;
+    match e {
+        T::OpenDirectoryError(d) => d.to_string(),
+        T::OpenReadError(r) => r.to_string(),
+        T::OpenWriteError(w) => w.to_string(),
+        T::LockFailure(_, _) => "another process holds the index's lock".to_string(),
+        T::IoError(io) => io.to_string(),
+        T::DataCorruption(_) => "its files are damaged".to_string(),
+        T::IndexAlreadyExists => "an index already exists there".to_string(),
+        T::SchemaError(m) | T::InvalidArgument(m) | T::ErrorInThread(m) | T::InternalError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
 
 impl Error {
     /// A stable name for the kind of error, for JSON output (`wire::ErrorBody::kind`).

@@ -22,3 +22,8 @@ pub mod store;
 pub mod text;
 pub mod vocab;
 pub mod wire;
+
+/// "1 document", "2 documents": a count with its noun (regular plurals only).
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("{n} {noun}") } else { format!("{n} {noun}s") }
+}

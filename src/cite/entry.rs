@@ -31,7 +31,19 @@ pub fn bibtex(meta: &DocMeta, fallback_title: &str) -> String {
 }
 
 /// A CSL-JSON item for the document (the format pandoc and Zotero read).
+/// Made from the document's own BibTeX entry when it has one (every field
+/// CSL can hold, see `csl`), else from what folio knows.
 pub fn csl_json(meta: &DocMeta, fallback_title: &str) -> serde_json::Value {
+    if let Some(entry) = meta.bibtex.as_deref().and_then(super::csl::parse_entry) {
+        let mut item = super::csl::item(&entry, &meta.key);
+        if let Some(obj) = item.as_object_mut() {
+            obj.entry("title").or_insert_with(|| fallback_title.into());
+            if meta.guessed {
+                obj.insert("note".into(), "Metadata guessed from the text by folio".into());
+            }
+        }
+        return item;
+    }
     let kind = match meta.entry_type.as_deref() {
         Some("article") if meta.venue.is_some() => "article-journal",
         Some("online") => "post-weblog",

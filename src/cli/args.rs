@@ -3,21 +3,29 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use folio::cite;
 
+/// `folio --version`: the version and the formats it reads and writes
+/// (kept in step with `store::SCHEMA_VERSION` and `wire::FORMAT_VERSION` by
+/// the test below).
+pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index schema 2, JSON format 1)");
+
+/// The heading global options are listed under in every command's --help.
+const GLOBAL: &str = "Global options";
+
 #[derive(Parser, Debug)]
-#[command(name = "folio", version, about = "Search the literature of international cyberspace governance and cite the passage you need.")]
+#[command(name = "folio", version = LONG_VERSION, about = "Search the literature of international cyberspace governance and cite the passage you need.")]
 pub struct Args {
     /// Folder of documents (.txt, .md) with references.bib and topics.toml.
-    #[arg(long, global = true, env = "FOLIO_CORPUS", default_value = "corpus")]
+    #[arg(long, global = true, env = "FOLIO_CORPUS", default_value = "corpus", value_name = "DIR", help_heading = GLOBAL)]
     pub corpus: PathBuf,
     /// Folder of the index.
-    #[arg(long, global = true, env = "FOLIO_INDEX", default_value = "index")]
+    #[arg(long, global = true, env = "FOLIO_INDEX", default_value = "index", value_name = "DIR", help_heading = GLOBAL)]
     pub index: PathBuf,
     /// Colour in text output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +41,7 @@ impl Args {
             Command::Cite { format, .. } => *format == CiteFormatArg::Json,
             Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
             Command::Export { .. } => true,
+            Command::Styles | Command::Completions { .. } | Command::Man => false,
         }
     }
 }
@@ -65,21 +74,18 @@ pub enum SearchFormat {
 /// How citations are styled: a built-in style name or a CSL file.
 #[derive(clap::Args, Debug, Clone)]
 pub struct StyleArgs {
-    /// Citation style shipped with folio: apa, chicago-author-date, ieee, harvard-cite-them-right, mla, …
-    #[arg(long, default_value = cite::DEFAULT_STYLE, conflicts_with = "csl")]
+    /// Citation style shipped with folio: apa, chicago-author-date, oscola, vancouver, ieee, mla, harvard-cite-them-right, … (`folio styles` lists them).
+    #[arg(short = 's', long, default_value = cite::DEFAULT_STYLE, conflicts_with = "csl", value_name = "NAME")]
     pub style: String,
-    /// A CSL style file (e.g. OSCOLA's oscola.csl).
-    #[arg(long)]
+    /// A CSL style file (an independent CSL 1.0 style), instead of --style.
+    #[arg(long, value_name = "FILE")]
     pub csl: Option<PathBuf>,
 }
 
 impl StyleArgs {
     pub fn load(&self) -> Result<cite::CitationStyle> {
         match &self.csl {
-            Some(path) => {
-                let xml = std::fs::read_to_string(path).with_context(|| format!("cannot read CSL style {}", path.display()))?;
-                Ok(cite::CitationStyle::from_csl(&xml, &path.display().to_string())?)
-            }
+            Some(path) => Ok(cite::CitationStyle::from_csl_file(path, std::fs::read_to_string(path))?),
             None => Ok(cite::CitationStyle::named(&self.style)?),
         }
     }
@@ -140,31 +146,31 @@ pub enum Command {
     /// Search passages; builds the index first when it is missing or out of date.
     Search {
         /// Words, "phrases", AND/OR/NOT, -exclude, +require, field:value filters.
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_name = "QUERY")]
         query: String,
         /// Only passages tagged with this topic (repeatable; see `folio topics`).
-        #[arg(long = "topic")]
+        #[arg(short = 't', long = "topic", value_name = "TOPIC")]
         topics: Vec<String>,
         /// Only passages of this document key (repeatable).
-        #[arg(long = "doc")]
+        #[arg(long = "doc", value_name = "KEY")]
         docs: Vec<String>,
         /// Only documents by this author ("Family" or "Family, Given"; repeatable).
-        #[arg(long = "author")]
+        #[arg(long = "author", value_name = "NAME")]
         authors: Vec<String>,
         /// Only passages in this language (ISO 639-1 code, repeatable).
-        #[arg(long = "lang")]
+        #[arg(long = "lang", value_name = "CODE")]
         langs: Vec<String>,
         /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
-        #[arg(long = "kind")]
+        #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<String>,
         /// Publication years, FROM..TO or one year.
-        #[arg(long)]
+        #[arg(long, value_name = "FROM..TO")]
         year: Option<String>,
         /// Number of hits to print.
-        #[arg(long, default_value_t = 10)]
+        #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
         limit: usize,
         /// text, json, or a citation form for each hit (pandoc, typst, latex, bibtex, csl-json).
-        #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
+        #[arg(short = 'f', long, value_enum, default_value_t = SearchFormat::Text)]
         format: SearchFormat,
         #[command(flatten)]
         style: StyleArgs,
@@ -177,30 +183,39 @@ pub enum Command {
     },
     /// Print a passage's citation in a style or a pasteable form.
     Cite {
+        /// The passage id, e.g. `3f9a1c-7b41d0aa` (shown in brackets by `folio search`; old `<doc key>:<paragraph>` ids work too).
         passage_id: String,
         #[command(flatten)]
         style: StyleArgs,
-        #[arg(long, value_enum, default_value_t = CiteFormatArg::Text)]
+        /// text (in the style), json (every form), or one pasteable form.
+        #[arg(short = 'f', long, value_enum, default_value_t = CiteFormatArg::Text)]
         format: CiteFormatArg,
     },
     /// Show one passage with its citation, references and neighbours.
     Show {
+        /// The passage id, e.g. `3f9a1c-7b41d0aa` (shown in brackets by `folio search`; old `<doc key>:<paragraph>` ids work too).
         passage_id: String,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[command(flatten)]
+        style: StyleArgs,
+        /// text or json.
+        #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Print every passage in corpus order.
     Export {
-        #[arg(long, value_enum)]
+        /// jsonl: one JSON passage per line.
+        #[arg(short = 'f', long, value_enum)]
         format: ExportFormat,
     },
     /// List the taxonomy with passage counts.
     Topics {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// text or json.
+        #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Tag any text with topics (`-` reads standard input).
     Tag {
+        /// The text to tag, or `-` for standard input.
         text: String,
         /// Language of the text (detected when absent).
         #[arg(long)]
@@ -208,7 +223,8 @@ pub enum Command {
         /// Show the evidence behind each topic.
         #[arg(long)]
         explain: bool,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// text or json.
+        #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Measure tagging and retrieval against a gold set.
@@ -219,8 +235,43 @@ pub enum Command {
         /// Queries file (format of shared/eval/dev-queries.json).
         #[arg(long)]
         queries: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// text or json.
+        #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the citation styles --style accepts, one per line.
+    Styles,
+    /// Print a shell completion script (e.g. `folio completions bash > /etc/bash_completion.d/folio`).
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `folio man > folio.1`.
+    Man,
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn version_names_the_formats() {
+        assert!(LONG_VERSION.contains(&format!("index schema {}", folio::store::SCHEMA_VERSION)), "{LONG_VERSION}");
+        assert!(LONG_VERSION.contains(&format!("JSON format {}", folio::wire::FORMAT_VERSION)), "{LONG_VERSION}");
+    }
+
+    #[test]
+    fn every_argument_is_described() {
+        let cmd = Args::command();
+        cmd.clone().debug_assert();
+        for sub in cmd.get_subcommands() {
+            assert!(sub.get_about().is_some(), "command {} has no description", sub.get_name());
+            for arg in sub.get_arguments() {
+                assert!(arg.get_help().is_some(), "{} {} has no description", sub.get_name(), arg.get_id());
+            }
+        }
+    }
+}

@@ -26,16 +26,35 @@ pub fn run(args: Args) -> Result<Outcome> {
         Command::Check { json } => cmd_check(&config, json, &mut out)?,
         Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
         Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
+            if query.trim().is_empty() {
+                // Queries are never rejected: nothing to search is no results.
+                eprintln!("folio: note: the query is empty; give words to search for, e.g. `folio search \"due diligence\"`");
+                return Ok(Outcome::NoResults);
+            }
             let kinds = kinds.iter().map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are {}", Kind::names()))).collect::<Result<Vec<_>>>()?;
             let years = year.as_deref().map(retrieve::parse_years).transpose()?;
             let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit };
             cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
         }
-        Command::Show { passage_id, format } => cmd_show(&config, &passage_id, format, &mut out)?,
+        Command::Show { passage_id, style, format } => cmd_show(&config, &passage_id, &style, format, &mut out)?,
         Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
         Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
         Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
         Command::Eval { labels, queries, format } => cmd_eval(&config, &labels, queries.as_deref(), format, &mut out)?,
+        Command::Styles => {
+            for name in cite::style_names() {
+                writeln!(out, "{name}")?;
+            }
+            Outcome::Results
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut <Args as clap::CommandFactory>::command(), "folio", &mut out);
+            Outcome::Results
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut out)?;
+            Outcome::Results
+        }
     };
     out.flush()?;
     Ok(outcome)
@@ -80,8 +99,8 @@ fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome
 }
 
 fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, style: &StyleArgs, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let open = open(config)?;
     let style = style.load()?;
+    let open = open(config)?;
     let response = present::search(&open, request, &style)?;
     for note in &response.notes {
         eprintln!("folio: note: {note}");
@@ -109,8 +128,8 @@ fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, st
 }
 
 fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: CiteFormatArg, out: &mut dyn Write) -> Result<Outcome> {
-    let open = open(config)?;
     let style = style.load()?;
+    let open = open(config)?;
     match format.form() {
         None => json_line(out, &present::cite(&open, id, &style)?)?,
         Some(form) => {
@@ -122,9 +141,9 @@ fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: CiteFormatArg,
     Ok(Outcome::Results)
 }
 
-fn cmd_show(config: &Config, id: &str, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+fn cmd_show(config: &Config, id: &str, style: &StyleArgs, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+    let style = style.load()?;
     let open = open(config)?;
-    let style = cite::CitationStyle::named(cite::DEFAULT_STYLE)?;
     if let present::Lookup::Gone { doc, nearby } = present::lookup(&open, id)? {
         // The passage was there and is gone: say so, and where to look now (exit 1).
         let message = format!("passage `{id}` is no longer in `{doc}`; its passages nearest to where it was: {}", nearby.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "));

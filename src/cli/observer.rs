@@ -52,12 +52,12 @@ impl Observer for CliObserver {
             eprintln!("folio: warning: {w}");
         }
         let what = if report.full { "indexed".to_string() } else { format!("updated ({} re-indexed, {} unchanged) —", report.n_reindexed, report.n_unchanged) };
-        let warnings = if m.warnings.is_empty() { String::new() } else { format!(", {} warnings", m.warnings.len()) };
+        let warnings = if m.warnings.is_empty() { String::new() } else { format!(", {}", folio::plural(m.warnings.len(), "warning")) };
         eprintln!(
-            "folio: {what} {} documents, {} passages, {} languages{warnings} in {:.2} s → {}",
-            m.docs.len(),
-            m.n_passages,
-            m.languages.len(),
+            "folio: {what} {}, {}, {}{warnings} in {:.2} s → {}",
+            folio::plural(m.docs.len(), "document"),
+            folio::plural(m.n_passages, "passage"),
+            folio::plural(m.languages.len(), "language"),
             elapsed.as_secs_f64(),
             self.index_path
         );

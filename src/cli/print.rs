@@ -57,7 +57,8 @@ pub fn hits(style: &Style, response: &SearchResponse, show_facets: bool, tagger:
         if !p.topics.is_empty() {
             writeln!(out, "   {}", style.dim(&format!("topics: {}", p.topics.join(", "))))?;
         }
-        writeln!(out, "   {}", style.dim(&format!("cite: {} {}", p.citation.text, p.citation.locator)))?;
+        // The locator first: after the reference it would read as part of its DOI URL.
+        writeln!(out, "   {}", style.dim(&format!("cite: [{}] {}", p.citation.locator, p.citation.text)))?;
         if let Some(tagger) = tagger {
             let tags = tagger.tag(&p.text, &p.language, p.section.as_deref(), &[]);
             writeln!(out, "   {}", style.dim("why these topics (passage and heading evidence; the document's context is applied at indexing):"))?;
@@ -67,7 +68,7 @@ pub fn hits(style: &Style, response: &SearchResponse, show_facets: bool, tagger:
         writeln!(out)?;
     }
     if response.total > response.hits.len() {
-        writeln!(out, "{}", style.dim(&format!("{} of {} passages shown; --limit N shows more", response.hits.len(), response.total)))?;
+        writeln!(out, "{}", style.dim(&format!("{} of {} shown; --limit N shows more", response.hits.len(), folio::plural(response.total, "passage"))))?;
     }
     if show_facets {
         facets(style, response, out)?;
@@ -194,7 +195,7 @@ pub fn show(style: &Style, shown: &ShowResponse, out: &mut dyn Write) -> Result<
             writeln!(out, "  [{}] {}", c.marker, text)?;
         }
     }
-    writeln!(out, "{} {} {}", style.bold("cite:"), passage.citation.text, passage.citation.locator)?;
+    writeln!(out, "{} [{}] {}", style.bold("cite:"), passage.citation.locator, passage.citation.text)?;
     Ok(())
 }
 

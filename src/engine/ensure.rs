@@ -47,9 +47,25 @@ impl Engine {
     fn update_stale(&self, reasons: &[String], observer: &mut dyn Observer) -> Result<()> {
         let shown: Vec<&str> = reasons.iter().take(3).map(String::as_str).collect();
         let more = if reasons.len() > 3 { format!(" and {} more", reasons.len() - 3) } else { String::new() };
-        observer.note(&format!("index out of date ({}{more}); updating it", shown.join("; ")));
+        let why = format!("{}{more}", shown.join("; "));
+        let read_only = |observer: &mut dyn Observer| {
+            observer.note(&format!(
+                "index at {} is out of date ({why}) and this user cannot write to it: searching it as it is; run `folio index` as a user who can write there to update it",
+                self.index.root.display()
+            ));
+        };
+        if stale_action(store::generation::writable(&self.index.root)) == StaleAction::SearchAsIs {
+            read_only(observer);
+            return Ok(());
+        }
+        observer.note(&format!("index out of date ({why}); updating it"));
         match self.build(BuildOptions::default(), observer) {
             Ok(_) => Ok(()),
+            // Writable folder, unwritable files (another owner's lock or generation).
+            Err(Error::Io { source, .. }) if is_read_only(&source) && self.index.live().is_some() => {
+                read_only(observer);
+                Ok(())
+            }
             // Someone else is updating it: search what is live, and say so.
             Err(Error::Locked { .. }) if self.index.live().is_some() => {
                 observer.note("another `folio index` is updating the index; searching the current one");
@@ -71,9 +87,9 @@ impl Engine {
                 return Err(Error::Strict { n: manifest.warnings.len(), first: manifest.warnings[0].to_string() });
             }
             observer.note(&format!(
-                "index is up to date ({} documents, {} passages); `folio index --rebuild` forces a rebuild",
-                manifest.docs.len(),
-                manifest.n_passages
+                "index is up to date ({}, {}); `folio index --rebuild` forces a rebuild",
+                crate::plural(manifest.docs.len(), "document"),
+                crate::plural(manifest.n_passages, "passage")
             ));
             let n = manifest.docs.len();
             ("up-to-date", BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n })
@@ -83,6 +99,23 @@ impl Engine {
         };
         Ok(index_report(status, &report))
     }
+}
+
+/// What searching does with a stale index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleAction {
+    /// Update it first (the index folder is writable).
+    Update,
+    /// Search it as it is, saying it is stale (a shared, read-only index).
+    SearchAsIs,
+}
+
+pub fn stale_action(writable: bool) -> StaleAction {
+    if writable { StaleAction::Update } else { StaleAction::SearchAsIs }
+}
+
+fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
 }
 
 fn index_report(status: &str, report: &BuildReport) -> IndexReport {
@@ -97,5 +130,20 @@ fn index_report(status: &str, report: &BuildReport) -> IndexReport {
         languages: m.languages.clone(),
         warnings: m.warnings.clone(),
         docs: m.docs.iter().map(|d| IndexedDoc { key: d.key.clone(), path: d.path.clone(), title: d.title.clone(), passages: d.n_passages, language: d.language.clone() }).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_index_that_cannot_be_written_is_searched_as_it_is() {
+        assert_eq!(stale_action(true), StaleAction::Update);
+        assert_eq!(stale_action(false), StaleAction::SearchAsIs);
+        assert!(is_read_only(&std::io::Error::from(std::io::ErrorKind::PermissionDenied)));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(store::generation::writable(dir.path()));
+        assert!(!store::generation::writable(&dir.path().join("missing")));
     }
 }

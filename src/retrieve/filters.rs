@@ -114,7 +114,11 @@ pub fn parse_years(s: &str) -> Result<(i32, i32)> {
     match s.split_once("..") {
         Some((a, b)) => {
             let (a, b) = (parse(a, i32::MIN)?, parse(b, i32::MAX)?);
-            if a > b { Err(bad()) } else { Ok((a, b)) }
+            if a > b {
+                Err(Error::InvalidArgument(format!("year range `{s}`: FROM ({a}) is after TO ({b}); write `{b}..{a}`")))
+            } else {
+                Ok((a, b))
+            }
         }
         None => {
             let y = parse(s, 0).map_err(|_| bad())?;

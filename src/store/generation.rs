@@ -58,6 +58,42 @@ pub fn lock(root: &Path) -> Result<BuildLock> {
     }
 }
 
+/// Index files are for everyone who can read the index folder: 0644 files,
+/// 0755 folders, whatever the umask or tantivy's temporary files (created
+/// 0600) left. Searching needs no write access.
+#[cfg(unix)]
+pub fn share(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if path.is_dir() { 0o755 } else { 0o644 };
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+pub fn share(_path: &Path) {}
+
+/// `share` for a folder and the files in it (generations are flat).
+pub fn share_tree(dir: &Path) {
+    share(dir);
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            share(&e.path());
+        }
+    }
+}
+
+/// Whether this process can create files in `dir` (tried, not guessed from
+/// mode bits: root, ACLs and read-only mounts all answer here).
+pub fn writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    match fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 pub fn sync_dir(path: &Path) {
     if let Ok(dir) = fs::File::open(path) {
         let _ = dir.sync_all();
@@ -171,6 +207,7 @@ pub fn publish(index_dir: &IndexDir, build_dir: &Path, previous: Option<PathBuf>
     fs::rename(build_dir, &live_dir).map_err(|e| Error::io(&live_dir, e))?;
     let tmp = index_dir.root.join(format!("{CURRENT}.tmp"));
     write_synced(&tmp, generation.as_bytes())?;
+    share(&tmp);
     fs::rename(&tmp, index_dir.root.join(CURRENT)).map_err(|e| Error::io(index_dir.root.join(CURRENT), e))?;
     sync_dir(&index_dir.root);
     if let Some(prev) = previous {
@@ -182,6 +219,11 @@ pub fn publish(index_dir: &IndexDir, build_dir: &Path, previous: Option<PathBuf>
 impl IndexDir {
     /// Creates the index folder (and its parents) when missing.
     pub fn create(&self) -> Result<()> {
-        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+        if self.root.is_dir() {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        share(&self.root);
+        Ok(())
     }
 }

@@ -29,6 +29,42 @@ pub struct OpenIndex {
     pub thesaurus: Thesaurus,
 }
 
+/// A published generation: its files never change (updates write a new
+/// generation), so readers need not take tantivy's meta lock, whose file a
+/// user who cannot write the index could not create or open.
+#[derive(Debug, Clone)]
+struct Published(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for Published {
+    fn get_file_handle(&self, path: &std::path::Path) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, tantivy::directory::error::OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &std::path::Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &std::path::Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &std::path::Path) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &std::path::Path) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(&self, _lock: &tantivy::directory::Lock) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+    fn watch(&self, callback: tantivy::directory::WatchCallback) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
 /// Opens the live index.
 pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
     // A build may swap CURRENT and delete the old generation between our
@@ -47,7 +83,8 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
     // CURRENT is read once: the manifest and the segments come from the same generation.
     let live = index_dir.live().ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
     let manifest = read_manifest(&live, &index_dir.root)?;
-    let index = Index::open_in_dir(&live).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
+    let directory = tantivy::directory::MmapDirectory::open(&live).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
+    let index = Index::open(Published(directory)).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
     super::analyzer::register(&index);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let (_, fields) = schema();

@@ -94,6 +94,7 @@ impl GenerationWriter {
         let manifest_path = build_dir.join(MANIFEST);
         let json = serde_json::to_string(manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
         write_synced(&manifest_path, json.as_bytes())?;
+        generation::share_tree(&build_dir);
         generation::sync_dir(&build_dir);
         generation::publish(index_dir, &build_dir, previous)
     }
