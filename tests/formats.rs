@@ -196,6 +196,13 @@ fn markdown_front_matter_gives_metadata_and_affiliations_are_not_authors() {
     let g = &report["guessed"][0];
     assert_eq!(g["key"], "front");
     assert!(g["embedded"].as_array().unwrap().contains(&serde_json::json!("doi")), "{g}");
+    // A BibTeX entry to fill in.
+    let out = env.folio(&["bib-stub", "front"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stub = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stub.starts_with("@misc{front,") && stub.contains("title = {Internet Fragmentation and the Splinternet}") && stub.contains("doi = {10.5555/splinter.2022}") && stub.contains("file = {front.md}"), "{stub}");
+    assert!(stub.trim_end().ends_with('}'), "{stub}");
+    assert_eq!(env.folio(&["bib-stub", "nope"]).status.code(), Some(2));
 }
 
 #[test]

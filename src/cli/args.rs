@@ -175,6 +175,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print a BibTeX entry to fill in for a document (by key or path), from
+    /// what folio read or guessed; add it to a .bib in the corpus folder.
+    BibStub {
+        doc: String,
+    },
     /// Print every passage in corpus order.
     Export {
         #[arg(long, value_enum)]
