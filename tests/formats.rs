@@ -234,3 +234,25 @@ fn files_not_read_are_listed_with_reasons_and_do_not_fail_strict() {
     assert_eq!(report["skipped_by_reason"]["unsupported format .exe"], 1);
     assert_eq!(report["documents"], 1);
 }
+
+#[test]
+fn epub_chapters_in_spine_order_with_package_metadata() {
+    let env = Env::new();
+    let container = r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#;
+    let opf = r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Governing Cyberspace</dc:title><dc:creator>Zhang Yuxin</dc:creator><dc:date>2019-04-01</dc:date></metadata>
+<manifest><item id="c2" href="text/ch2.xhtml" media-type="application/xhtml+xml"/><item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/></manifest>
+<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>"#;
+    let ch1 = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Chapter One: Sovereignty</h1><p>The first chapter argues that cyber sovereignty extends the territorial principle to networks and data.</p></body></html>"#;
+    let ch2 = r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Chapter Two: Norms</h1><p>The second chapter traces how voluntary norms of state behaviour were negotiated at the United Nations.</p></body></html>"#;
+    env.add("book.epub", &docx(&[("mimetype", "application/epub+zip"), ("META-INF/container.xml", container), ("OEBPS/content.opf", opf), ("OEBPS/text/ch2.xhtml", ch2), ("OEBPS/text/ch1.xhtml", ch1)]));
+    let out = env.folio(&["index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let passages = env.passages();
+    let first = passages.iter().position(|p| p["text"].as_str().unwrap().contains("first chapter argues")).expect("chapter one");
+    let second = passages.iter().position(|p| p["text"].as_str().unwrap().contains("second chapter traces")).expect("chapter two");
+    assert!(first < second, "{passages:#?}");
+    assert_eq!(passages[second]["section"], "Chapter Two: Norms");
+    assert_eq!(passages[0]["title"], "Governing Cyberspace");
+    assert_eq!(passages[0]["authors"][0], "Zhang, Yuxin");
+    assert_eq!(passages[0]["year"], 2019);
+}

@@ -103,3 +103,25 @@ mod tests {
         assert!(!is_not_a_person("Guan Yongping"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_name_parses(s in "\\PC{0,40}") {
+            let p = super::person(&s);
+            prop_assert!(!s.chars().any(char::is_alphanumeric) || !p.display().trim_matches([',', ' ']).is_empty());
+            let _ = super::is_not_a_person(&s);
+        }
+
+        #[test]
+        fn any_file_field_parses(s in "[:;\\\\/a-z .]{0,60}") {
+            for path in crate::source::bib::file_paths(&s) {
+                prop_assert!(!path.trim().is_empty());
+            }
+        }
+    }
+}

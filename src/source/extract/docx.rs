@@ -27,7 +27,7 @@ const MAX_TOTAL: u64 = 160 << 20;
 
 /// Reads one part of the archive, `Ok(None)` when absent, `Err` with the
 /// reason when it cannot be read or is over the caps.
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, total: &mut u64) -> Result<Option<String>, String> {
+pub(super) fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, total: &mut u64) -> Result<Option<String>, String> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -47,7 +47,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, total: &mut u64) -
 }
 
 /// One XML event reduced to what the readers need.
-enum Ev {
+pub(super) enum Ev {
     Start(String, BTreeMap<String, String>),
     End(String),
     Text(String),
@@ -55,7 +55,7 @@ enum Ev {
 
 /// Calls `f` for each element start (also for empty elements, followed by
 /// an end), end and text run; local names only.
-fn each_event(xml: &str, mut f: impl FnMut(Ev)) {
+pub(super) fn each_event(xml: &str, mut f: impl FnMut(Ev)) {
     let mut reader = Reader::from_str(xml);
     loop {
         let ev = match reader.read_event() {

@@ -139,7 +139,7 @@ fn content_root(html: &Html) -> Option<ElementRef<'_>> {
 }
 
 /// The content of a page as text in the line form.
-fn content(html: &Html) -> String {
+pub(super) fn content(html: &Html) -> String {
     let Some(root) = content_root(html) else { return String::new() };
     let mut w = Writer { blocks: vec![], notes: vec![], cur: String::new(), kind: Block::Para, note: None, pre: 0, row: vec![] };
     let mut skip: Option<ego_tree::NodeId> = None;
@@ -388,10 +388,14 @@ fn flatten_deep(src: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn extract(bytes: &[u8], rel_path: &str, warnings: &mut Vec<Warning>) -> Option<Extracted> {
     let text = decode(bytes, rel_path, warnings)?;
-    let html = Html::parse_document(&flatten_deep(&text));
-    let body = content(&html);
-    let meta = metadata(&html);
+    let (body, meta) = read_page(&text);
     Some(Extracted { text: body, meta, ..Extracted::default() })
+}
+
+/// A page's content in the line form, and its metadata.
+pub(super) fn read_page(text: &str) -> (String, DocMeta) {
+    let html = Html::parse_document(&flatten_deep(text));
+    (content(&html), metadata(&html))
 }
 
 #[cfg(test)]
@@ -418,5 +422,21 @@ mod tests {
         assert_eq!(flat.matches("</div>").count(), MAX_DEPTH);
         assert!(flat.contains(">x<") && flat.ends_with("<p>b</p>"));
         assert_eq!(meta.authors[0].display(), "Guan, Yongping");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Any markup-ish input: no panic, and no tag survives as text.
+        #[test]
+        fn any_markup_is_read(s in "[<>/a-z \"=#!\\-é]{0,300}") {
+            let flat = super::flatten_deep(&s);
+            let text = super::content(&scraper::Html::parse_document(&flat));
+            prop_assert!(!text.contains("<script"));
+        }
     }
 }

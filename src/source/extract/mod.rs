@@ -5,6 +5,7 @@
 //! One module per format; [`Format::of`] says which reads a file.
 
 mod docx;
+mod epub;
 mod html;
 mod rst;
 mod text;
@@ -25,6 +26,8 @@ pub enum Format {
     Docx,
     /// reStructuredText: section underlines kept, directives and comments dropped.
     Rst,
+    /// EPUB books: the spine's XHTML chapters in order, read as HTML.
+    Epub,
 }
 
 impl Format {
@@ -35,6 +38,7 @@ impl Format {
         (Format::Html, &["html", "htm", "xhtml"]),
         (Format::Docx, &["docx"]),
         (Format::Rst, &["rst"]),
+        (Format::Epub, &["epub"]),
     ];
 
     /// The format a file name says, if folio reads it.
@@ -94,6 +98,7 @@ pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut V
         Format::Html => html::extract(bytes, rel_path, warnings)?,
         Format::Docx => docx::extract(bytes, rel_path, warnings)?,
         Format::Rst => rst::extract(bytes, rel_path, warnings)?,
+        Format::Epub => epub::extract(bytes, rel_path, warnings)?,
     };
     doc.key = planned.key.clone();
     doc.rel_path = rel_path.clone();
