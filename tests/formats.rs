@@ -256,3 +256,23 @@ fn epub_chapters_in_spine_order_with_package_metadata() {
     assert_eq!(passages[0]["authors"][0], "Zhang, Yuxin");
     assert_eq!(passages[0]["year"], 2019);
 }
+
+#[test]
+fn odt_headings_notes_and_metadata() {
+    let env = Env::new();
+    let content = r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>
+<text:p text:style-name="Title">Forums of Internet Governance</text:p>
+<text:h text:outline-level="1">Internet governance forums</text:h>
+<text:p>The Internet Governance Forum gives civil society a voice in debates that intergovernmental bodies once held alone<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Tunis Agenda for the Information Society, 2005.</text:p></text:note-body></text:note>.</text:p>
+</office:text></office:body></office:document-content>"#;
+    let meta = r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"><office:meta><dc:title>Forums of Internet Governance</dc:title><meta:initial-creator>Asoke Mukerji</meta:initial-creator><meta:creation-date>2018-05-06T10:00:00</meta:creation-date></office:meta></office:document-meta>"#;
+    env.add("forums.odt", &docx(&[("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", content), ("meta.xml", meta)]));
+    let out = env.folio(&["index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let passages = env.passages();
+    assert!(passages.iter().any(|p| p["section"] == "Internet governance forums" && p["text"].as_str().unwrap().contains("civil society a voice")), "{passages:#?}");
+    assert!(passages.iter().any(|p| p["kind"] == "note" && p["text"].as_str().unwrap().contains("Tunis Agenda")), "{passages:#?}");
+    assert_eq!(passages[0]["title"], "Forums of Internet Governance");
+    assert_eq!(passages[0]["authors"][0], "Mukerji, Asoke");
+    assert_eq!(passages[0]["year"], 2018);
+}

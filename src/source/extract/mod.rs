@@ -6,6 +6,7 @@
 
 mod docx;
 mod epub;
+mod odt;
 mod html;
 mod rst;
 mod text;
@@ -28,6 +29,8 @@ pub enum Format {
     Rst,
     /// EPUB books: the spine's XHTML chapters in order, read as HTML.
     Epub,
+    /// OpenDocument text (`.odt`).
+    Odt,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
         (Format::Docx, &["docx"]),
         (Format::Rst, &["rst"]),
         (Format::Epub, &["epub"]),
+        (Format::Odt, &["odt"]),
     ];
 
     /// The format a file name says, if folio reads it.
@@ -99,6 +103,7 @@ pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut V
         Format::Docx => docx::extract(bytes, rel_path, warnings)?,
         Format::Rst => rst::extract(bytes, rel_path, warnings)?,
         Format::Epub => epub::extract(bytes, rel_path, warnings)?,
+        Format::Odt => odt::extract(bytes, rel_path, warnings)?,
     };
     doc.key = planned.key.clone();
     doc.rel_path = rel_path.clone();
