@@ -276,3 +276,24 @@ fn odt_headings_notes_and_metadata() {
     assert_eq!(passages[0]["authors"][0], "Mukerji, Asoke");
     assert_eq!(passages[0]["year"], 2018);
 }
+
+#[test]
+fn an_index_kept_inside_the_corpus_is_one_skipped_line() {
+    let env = Env::new();
+    env.add("paper.txt", b"Cyber sovereignty is contested among states and scholars alike.\n");
+    let index = env.corpus().join("idx");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["--corpus", env.corpus().to_str().unwrap(), "--index", index.to_str().unwrap(), "index", "--json"])
+            .env_remove("FOLIO_CORPUS")
+            .env_remove("FOLIO_INDEX")
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run().status.code(), Some(0));
+    let out = run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["skipped"], serde_json::json!([{"path": "idx", "reason": "folio index folder"}]), "{report:#}");
+    assert_eq!(report["documents"], 1);
+}

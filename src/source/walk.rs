@@ -116,7 +116,10 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
                 continue;
             }
         };
-        if meta.is_dir() {
+        if meta.is_dir() && path.join("CURRENT").is_file() && path.join("stat-cache.json").exists() {
+            // An index folder kept inside the corpus: one line, not its files.
+            skipped.push(Skipped { path: rel(&path), reason: "folio index folder".into() });
+        } else if meta.is_dir() {
             walk(root, &path, depth + 1, visited, out, skipped, warnings);
         } else if meta.is_file() {
             let rel_path = rel(&path);
