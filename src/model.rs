@@ -12,6 +12,14 @@ pub struct Person {
     pub given: Option<String>,
 }
 
+impl DocMeta {
+    /// True when some of title, authors and year were guessed from the text
+    /// (no library entry, and the document's own metadata lacks them).
+    pub fn guessed_from_text(&self) -> bool {
+        self.guessed && !["title", "authors", "year"].iter().all(|f| self.embedded.iter().any(|e| e == f))
+    }
+}
+
 impl Person {
     /// "Family, Given", or the family name alone for organisations.
     pub fn display(&self) -> String {

@@ -150,6 +150,8 @@ fn docx_paragraphs_headings_notes_and_properties() {
     assert_eq!(passages[0]["title"], "Data Localisation in Practice");
     assert_eq!(passages[0]["authors"][0], "Kulikova, Anna");
     assert_eq!(passages[0]["year"], 2021);
+    // Title, authors and year all come from the document's properties: not "guessed".
+    assert!(!passages[0].to_string().contains("guessed from the text"), "{}", passages[0]);
 }
 
 #[test]

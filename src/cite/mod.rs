@@ -116,7 +116,7 @@ pub fn render(meta: &DocMeta, fallback_title: &str, locator: Option<&Locator>, s
     // Some styles leave an empty date part behind for year-only dates: "(2015,)".
     let reference = reference.replace(",)", ")");
     let mut reference = reference.trim().to_string();
-    if meta.guessed {
+    if meta.guessed_from_text() {
         reference.push_str(" [metadata guessed from the text]");
     }
     Ok(Rendered { citation: citation.replace(",)", ")"), reference })
@@ -133,7 +133,7 @@ fn plain_reference(meta: &DocMeta, fallback_title: &str) -> String {
     let year = meta.year.map_or("n.d.".to_string(), |y| y.to_string());
     let title = meta.title.as_deref().unwrap_or(fallback_title);
     let mut out = if authors.is_empty() { format!("{title}. ({year}).") } else { format!("{}. ({year}). {title}.", authors.join("; ")) };
-    if meta.guessed {
+    if meta.guessed_from_text() {
         out.push_str(" [metadata guessed from the text]");
     }
     out
