@@ -12,6 +12,14 @@ pub struct Person {
     pub given: Option<String>,
 }
 
+impl DocMeta {
+    /// True when some of title, authors and year were guessed from the text
+    /// (no library entry, and the document's own metadata lacks them).
+    pub fn guessed_from_text(&self) -> bool {
+        self.guessed && !["title", "authors", "year"].iter().all(|f| self.embedded.iter().any(|e| e == f))
+    }
+}
+
 impl Person {
     /// "Family, Given", or the family name alone for organisations.
     pub fn display(&self) -> String {
@@ -267,12 +275,25 @@ pub struct DocMeta {
     pub doi: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
+    /// Without a library entry: the fields the document's own metadata gave
+    /// (HTML meta tags, DOCX properties, YAML front matter), not guessed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embedded: Vec<String>,
     /// True when title/authors were read from the text, not from BibTeX.
     #[serde(default)]
     pub guessed: bool,
     /// The raw BibTeX entry, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bibtex: Option<String>,
+}
+
+/// A file in the corpus folder that is not read as a document, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// Path relative to the corpus folder.
+    pub path: String,
+    /// "unsupported format .exe", "hidden file", …
+    pub reason: String,
 }
 
 /// Something the pipeline wants the user to know; never fatal for the run.

@@ -24,7 +24,7 @@ pub fn bibtex(meta: &DocMeta, fallback_title: &str) -> String {
     if let Some(a) = &meta.affiliation {
         fields.push(format!("  institution = {{{}}}", escape_bibtex(a)));
     }
-    if meta.guessed {
+    if meta.guessed_from_text() {
         fields.push("  note = {Metadata guessed from the text by folio}".into());
     }
     format!("@misc{{{},\n{}\n}}", meta.key, fields.join(",\n"))
@@ -89,7 +89,7 @@ pub fn csl_json(meta: &DocMeta, fallback_title: &str) -> serde_json::Value {
     if let Some(d) = &meta.doi {
         obj.insert("DOI".into(), d.clone().into());
     }
-    if meta.guessed {
+    if meta.guessed_from_text() {
         obj.insert("note".into(), "Metadata guessed from the text by folio".into());
     }
     item

@@ -298,7 +298,7 @@ pub fn render(meta: &DocMeta, fallback_title: &str, locator: Option<&Locator>, s
     // Some styles leave an empty date part behind for year-only dates: "(2015,)".
     let reference = tidy_punctuation(&reference.replace(",)", ")"));
     let mut reference = reference.trim().to_string();
-    if meta.guessed {
+    if meta.guessed_from_text() {
         reference.push_str(" [metadata guessed from the text]");
     }
     let mut citation = tidy_punctuation(&citation.replace(",)", ")"));
@@ -333,7 +333,7 @@ fn plain_reference(meta: &DocMeta, fallback_title: &str) -> String {
     let year = meta.year.map_or("n.d.".to_string(), |y| y.to_string());
     let title = meta.title.as_deref().unwrap_or(fallback_title);
     let mut out = if authors.is_empty() { format!("{title}. ({year}).") } else { format!("{}. ({year}). {title}.", authors.join("; ")) };
-    if meta.guessed {
+    if meta.guessed_from_text() {
         out.push_str(" [metadata guessed from the text]");
     }
     out

@@ -41,7 +41,7 @@ impl Args {
             Command::Cite { format, .. } => *format == CiteFormatArg::Json,
             Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
             Command::Export { .. } => true,
-            Command::Styles | Command::Completions { .. } | Command::Man => false,
+            Command::Styles | Command::Completions { .. } | Command::Man | Command::BibStub { .. } => false,
         }
     }
 }
@@ -200,6 +200,12 @@ pub enum Command {
         /// text or json.
         #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print a BibTeX entry to fill in for a document (by key or path), from
+    /// what folio read or guessed; add it to a .bib in the corpus folder.
+    BibStub {
+        /// The document: its key (see `folio index --json`) or its path relative to the corpus.
+        doc: String,
     },
     /// Print every passage in corpus order.
     Export {

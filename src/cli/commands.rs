@@ -38,6 +38,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         Command::Show { passage_id, style, format } => cmd_show(&config, &passage_id, &style, format, &mut out)?,
         Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
+        Command::BibStub { doc } => cmd_bib_stub(&config, &doc, &mut out)?,
         Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
         Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
         Command::Eval { labels, queries, format } => cmd_eval(&config, &labels, queries.as_deref(), format, &mut out)?,
@@ -161,6 +162,40 @@ fn cmd_show(config: &Config, id: &str, style: &StyleArgs, format: Format, out: &
         Format::Json => json_line(out, &shown)?,
         Format::Text => print::show(&Style { color: config.color }, &shown, out)?,
     }
+    Ok(Outcome::Results)
+}
+
+fn cmd_bib_stub(config: &Config, doc: &str, out: &mut dyn Write) -> Result<Outcome> {
+    let open = open(config)?;
+    let m = &open.manifest;
+    let Some(entry) = m.docs.iter().find(|d| d.key == doc || d.path == doc) else {
+        let keys: Vec<&str> = m.docs.iter().map(|d| d.key.as_str()).take(10).collect();
+        return Err(anyhow!("no document `{doc}` in the index; documents: {}", keys.join(", ")));
+    };
+    if !entry.meta.guessed {
+        writeln!(out, "% `{}` already has a library entry:", entry.key)?;
+    }
+    let mut stub = entry.meta.clone();
+    // The stub is to be filled in: fields nobody knows are left empty.
+    let mut text = cite::bibtex(&stub, &entry.path);
+    if stub.guessed {
+        stub.bibtex = None;
+        let mut extra = vec![];
+        if stub.authors.is_empty() {
+            extra.push("  author = {}".to_string());
+        }
+        if stub.year.is_none() {
+            extra.push("  year = {}".to_string());
+        }
+        if let Some(doi) = &stub.doi {
+            extra.push(format!("  doi = {{{doi}}}"));
+        }
+        extra.push(format!("  file = {{{}}}", entry.path));
+        if let Some(end) = text.rfind("\n}") {
+            text.insert_str(end, &format!(",\n{}", extra.join(",\n")));
+        }
+    }
+    writeln!(out, "{text}")?;
     Ok(Outcome::Results)
 }
 

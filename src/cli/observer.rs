@@ -51,6 +51,27 @@ impl Observer for CliObserver {
         for w in &m.warnings {
             eprintln!("folio: warning: {w}");
         }
+        // Files not read, counted by reason, with their paths.
+        for (reason, n) in folio::engine::skipped_by_reason(&m.skipped) {
+            let paths: Vec<&str> = m.skipped.iter().filter(|s| s.reason == reason).map(|s| s.path.as_str()).collect();
+            let shown = paths.iter().take(10).copied().collect::<Vec<_>>().join(", ");
+            let more = if paths.len() > 10 { format!(", … {} more (see `folio index --json`)", paths.len() - 10) } else { String::new() };
+            eprintln!("folio: skipped {n} ({reason}): {shown}{more}");
+        }
+        // Documents whose metadata no library entry gives.
+        let guessed = folio::engine::guessed_docs(m);
+        if !guessed.is_empty() {
+            eprintln!("folio: {} documents have no library entry; their metadata is read from the document or guessed (add an entry to a .bib; `folio bib-stub DOC` prints one):", guessed.len());
+            for g in guessed.iter().take(20) {
+                let from_doc = if g.embedded.is_empty() { String::new() } else { format!("; from the document: {}", g.embedded.join(", ")) };
+                let guessed = if g.guessed.is_empty() { String::new() } else { format!("; guessed: {}", g.guessed.join(", ")) };
+                let missing = if g.missing.is_empty() { String::new() } else { format!("; missing: {}", g.missing.join(", ")) };
+                eprintln!("folio:   {} ({}){from_doc}{guessed}{missing}", g.key, g.path);
+            }
+            if guessed.len() > 20 {
+                eprintln!("folio:   … {} more (see `folio index --json`)", guessed.len() - 20);
+            }
+        }
         let what = if report.full { "indexed".to_string() } else { format!("updated ({} re-indexed, {} unchanged) —", report.n_reindexed, report.n_unchanged) };
         let warnings = if m.warnings.is_empty() { String::new() } else { format!(", {}", folio::plural(m.warnings.len(), "warning")) };
         eprintln!(

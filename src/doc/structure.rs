@@ -102,7 +102,12 @@ fn norm(text: &str) -> String {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    text.trim_end().ends_with(['.', '?', '!'])
+    // A note marker after the full stop ("… building.^[1]") still ends it.
+    let mut t = text.trim_end();
+    while t.ends_with(']') && let Some(i) = t.rfind("^[") {
+        t = t[..i].trim_end();
+    }
+    t.ends_with(['.', '?', '!'])
 }
 
 /// The unit read as a heading, if it is one: level and number/text.

@@ -263,5 +263,6 @@ fn assemble_manifest(scan: &Scan, taxonomy: &Taxonomy, docs: Vec<DocEntry>, warn
         thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
         field_tokens,
         docs,
+        skipped: scan.skipped.clone(),
     }
 }

@@ -9,7 +9,7 @@ use super::{Engine, Observer};
 use crate::error::{Error, Result};
 use crate::source;
 use crate::store::{self, Freshness, OpenIndex};
-use crate::wire::{FormatVersion, IndexReport, IndexedDoc};
+use crate::wire::{FormatVersion, GuessedDoc, IndexReport, IndexedDoc};
 
 impl Engine {
     /// Scans the corpus and builds or updates the index.
@@ -92,6 +92,9 @@ impl Engine {
                 crate::plural(manifest.n_passages, "passage")
             ));
             let n = manifest.docs.len();
+            // Skipped files do not make the index stale: list them as they are now.
+            let mut manifest = manifest;
+            manifest.skipped = source::scan(&self.corpus)?.skipped;
             ("up-to-date", BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n })
         } else {
             let report = self.build(options, observer)?;
@@ -130,7 +133,40 @@ fn index_report(status: &str, report: &BuildReport) -> IndexReport {
         languages: m.languages.clone(),
         warnings: m.warnings.clone(),
         docs: m.docs.iter().map(|d| IndexedDoc { key: d.key.clone(), path: d.path.clone(), title: d.title.clone(), passages: d.n_passages, language: d.language.clone() }).collect(),
+        skipped: m.skipped.clone(),
+        skipped_by_reason: skipped_by_reason(&m.skipped),
+        guessed: guessed_docs(m),
     }
+}
+
+/// Reason → number of files skipped for it.
+pub fn skipped_by_reason(skipped: &[crate::model::Skipped]) -> std::collections::BTreeMap<String, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in skipped {
+        *out.entry(s.reason.clone()).or_default() += 1;
+    }
+    out
+}
+
+/// The documents whose metadata no library entry gives.
+pub fn guessed_docs(m: &crate::store::manifest::Manifest) -> Vec<GuessedDoc> {
+    m.docs
+        .iter()
+        .filter(|d| d.meta.guessed)
+        .map(|d| {
+            let meta = &d.meta;
+            let mut guessed = vec![];
+            let mut missing = vec![];
+            for (field, present) in [("title", meta.title.is_some()), ("authors", !meta.authors.is_empty()), ("year", meta.year.is_some())] {
+                match (present, meta.embedded.iter().any(|f| f == field)) {
+                    (true, true) => {}
+                    (true, false) => guessed.push(field.to_string()),
+                    (false, _) => missing.push(field.to_string()),
+                }
+            }
+            GuessedDoc { key: d.key.clone(), path: d.path.clone(), embedded: meta.embedded.clone(), guessed, missing, bibtex_stub: crate::cite::bibtex(meta, &d.path) }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use std::time::Duration;
 use crate::store::IndexDir;
 
 pub use build::{BuildOptions, BuildReport};
+pub use ensure::{guessed_docs, skipped_by_reason};
 
 /// A corpus folder and the index built from it.
 pub struct Engine {

@@ -1,4 +1,4 @@
-//! Reads `references.bib` with the biblatex crate into [`DocMeta`] per entry.
+//! Reads a BibTeX library (`references.bib`, `My Library.bib`, …) with the biblatex crate into [`DocMeta`] per entry.
 //! Entries are parsed one by one so that a broken entry is reported (with its
 //! line) and skipped while the rest are kept.
 
@@ -49,9 +49,39 @@ fn year_of(text: &str) -> Option<i32> {
     digits.windows(4).find(|w| w.iter().all(char::is_ascii_digit)).and_then(|w| w.iter().collect::<String>().parse().ok())
 }
 
+/// The paths a `file` field names: `;`-separated, each a plain path, a
+/// JabRef `:path:Type` or a Zotero `Description:path:mime` triple (`\:`,
+/// `\;` and `\\` unescaped; a Windows drive colon kept).
+pub fn file_paths(field: &str) -> Vec<String> {
+    let mut parts = vec![];
+    let mut cur = String::new();
+    let mut chars = field.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some(';' | ':' | '\\')) => {
+                // Escaped separator: kept, marked so it is not split on.
+                let next = chars.next().unwrap_or_default();
+                cur.push(if next == ':' { '\u{1}' } else { next });
+            }
+            ';' => parts.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+        .into_iter()
+        .filter_map(|part| {
+            let fields: Vec<&str> = part.split(':').collect();
+            let path = if fields.len() >= 3 { fields[1..fields.len() - 1].join(":") } else { part.clone() };
+            let path = path.replace('\u{1}', ":").trim().to_string();
+            (!path.is_empty()).then_some(path)
+        })
+        .collect()
+}
+
 /// Parses `src` (the contents of `path`) into metadata keyed by BibTeX key, and
-/// the file each entry names (its `file` field). Problems become warnings.
-pub fn read(src: &str, path: &str) -> (BTreeMap<String, (DocMeta, Option<String>)>, Vec<Warning>) {
+/// the files each entry names (its `file` field). Problems become warnings.
+pub fn read(src: &str, path: &str) -> (BTreeMap<String, (DocMeta, Vec<String>)>, Vec<Warning>) {
     let mut out = BTreeMap::new();
     let mut warnings = vec![];
     for raw in split_entries(src) {
@@ -100,6 +130,7 @@ pub fn read(src: &str, path: &str) -> (BTreeMap<String, (DocMeta, Option<String>
                 url: field("url"),
                 doi: field("doi"),
                 affiliation: field("affiliation").or_else(|| field("institution")),
+                embedded: vec![],
                 guessed: false,
                 bibtex: Some(raw.text.trim().to_string()),
             };
@@ -110,12 +141,8 @@ pub fn read(src: &str, path: &str) -> (BTreeMap<String, (DocMeta, Option<String>
                 });
                 continue;
             }
-            let file = field("file").map(|f| {
-                // JabRef writes `:path:Type`; keep the path part.
-                let parts: Vec<&str> = f.split(':').collect();
-                if parts.len() == 3 && parts[0].is_empty() { parts[1].to_string() } else { f }
-            });
-            out.insert(meta.key.clone(), (meta, file));
+            let files = field("file").map(|f| file_paths(&f)).unwrap_or_default();
+            out.insert(meta.key.clone(), (meta, files));
         }
     }
     (out, warnings)
@@ -132,9 +159,21 @@ mod tests {
         assert_eq!(entries.keys().collect::<Vec<_>>(), vec!["good", "other"]);
         let (good, file) = &entries["good"];
         assert_eq!(good.authors[0].display(), "Guan, Yongping");
-        assert_eq!(file.as_deref(), Some("guan.txt"));
+        assert_eq!(file, &vec!["guan.txt".to_string()]);
         assert_eq!(entries["other"].0.year, Some(2017));
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].path.ends_with(":7"), "{:?}", warnings);
+    }
+
+    #[test]
+    fn file_fields_of_zotero_and_jabref() {
+        assert_eq!(file_paths("a b.html"), vec!["a b.html"]);
+        assert_eq!(file_paths(":docs/x y.docx:Word"), vec!["docs/x y.docx"]);
+        assert_eq!(
+            file_paths("Full Text:/home/u/Zotero/storage/AB/My Paper.html:text/html;Snapshot:files/s.htm:text/html"),
+            vec!["/home/u/Zotero/storage/AB/My Paper.html", "files/s.htm"]
+        );
+        assert_eq!(file_paths("PDF:C:\\\\Users\\\\a.pdf:application/pdf"), vec!["C:\\Users\\a.pdf"]);
+        assert_eq!(file_paths(":C\\:/Users/a.html:HTML"), vec!["C:/Users/a.html"]);
     }
 }

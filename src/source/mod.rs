@@ -10,23 +10,25 @@
 //! (content hashes), `extract` (per-format text extraction → [`Extracted`]).
 
 pub mod bib;
+mod csl;
 mod decode;
 pub mod extract;
 mod hash;
+pub mod names;
 mod pair;
 mod walk;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::model::{DocMeta, Warning};
+use crate::model::{DocMeta, Skipped, Warning};
 
 pub use decode::decode;
 pub use extract::{Extracted, Format};
 pub use hash::{hex, sha256_hex};
-pub use walk::{find_files, FoundFile};
+pub use pair::{Entries, LibEntry};
+pub use walk::{find_all, find_files, FoundFile};
 
 pub const BIB_FILE: &str = "references.bib";
 pub const TAXONOMY_FILE: &str = "topics.toml";
@@ -60,11 +62,76 @@ fn read_optional(root: &Path, name: &str, warnings: &mut Vec<Warning>) -> Option
     }
 }
 
-/// The hash over the corpus's metadata files (bib, taxonomy, thesaurus).
+/// The hash over the corpus's metadata files (libraries, taxonomy, thesaurus).
 pub fn metadata_hash(root: &Path) -> String {
     let mut ignored = vec![];
-    let parts = [BIB_FILE, TAXONOMY_FILE, THESAURUS_FILE].map(|name| read_optional(root, name, &mut ignored));
+    let mut skipped = vec![];
+    let libraries = library_files(root, &mut ignored, &mut skipped);
+    hash_of(&libraries, &read_optional(root, TAXONOMY_FILE, &mut ignored), &read_optional(root, THESAURUS_FILE, &mut ignored))
+}
+
+fn hash_of(libraries: &[(String, String)], taxonomy: &Option<(String, String)>, thesaurus: &Option<(String, String)>) -> String {
+    // `references.bib` alone hashes as it always did.
+    let mut parts: Vec<Option<(String, String)>> = vec![libraries.iter().find(|l| l.0 == BIB_FILE).cloned()];
+    parts.extend(libraries.iter().filter(|l| l.0 != BIB_FILE).map(|l| Some(l.clone())));
+    parts.push(taxonomy.clone());
+    parts.push(thesaurus.clone());
     hash::hash_metadata(&parts)
+}
+
+/// The library files in the corpus root, by name: every `*.bib`, and every
+/// `*.json` holding an array of CSL items (other JSON files are listed as
+/// skipped).
+fn library_files(root: &Path, warnings: &mut Vec<Warning>, skipped: &mut Vec<Skipped>) -> Vec<(String, String)> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.retain(|n| !n.starts_with('.') && (n.to_lowercase().ends_with(".bib") || n.to_lowercase().ends_with(".json")));
+    names.sort();
+    let mut out = vec![];
+    for name in names {
+        let Some((name, text)) = read_optional(root, &name, warnings) else { continue };
+        if name.to_lowercase().ends_with(".json") {
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(v) if csl::is_library(&v) => {}
+                _ => {
+                    skipped.push(Skipped { path: name, reason: "JSON that is not a CSL-JSON library".into() });
+                    continue;
+                }
+            }
+        }
+        out.push((name, text));
+    }
+    out
+}
+
+/// Reads the library files into one set of entries; a key defined twice is
+/// reported and the first definition kept.
+fn read_libraries(libraries: &[(String, String)], warnings: &mut Vec<Warning>) -> Entries {
+    let mut entries = Entries::new();
+    for (name, text) in libraries {
+        let read: Vec<(DocMeta, Vec<String>, String)> = if name.to_lowercase().ends_with(".json") {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let (items, w) = csl::read(&value, name);
+            warnings.extend(w);
+            items.into_values().collect()
+        } else {
+            let (items, w) = bib::read(text, name);
+            warnings.extend(w);
+            items.into_values().map(|(meta, files)| {
+                let source = meta.bibtex.clone().unwrap_or_default();
+                (meta, files, source)
+            }).collect()
+        };
+        for (meta, files, source) in read {
+            if let Some(first) = entries.get(&meta.key) {
+                warnings.push(Warning { path: name.clone(), message: format!("duplicate key `{}`: also in {}, whose entry is kept", meta.key, first.library) });
+                continue;
+            }
+            entries.insert(meta.key.clone(), LibEntry { meta, files, library: name.clone(), source });
+        }
+    }
+    entries
 }
 
 /// A document file with the key and metadata it will be indexed under, not yet read.
@@ -88,23 +155,23 @@ pub struct Scan {
     pub thesaurus: Option<(String, String)>,
     pub metadata_hash: String,
     pub warnings: Vec<Warning>,
+    /// Files in the corpus folder that are not read as documents, with the
+    /// reason (not warnings: `--strict` does not fail on them).
+    pub skipped: Vec<Skipped>,
 }
 
 /// Lists the corpus and reads its metadata files, without reading documents.
 pub fn scan(root: &Path) -> Result<Scan> {
     let mut warnings = vec![];
-    let files = find_files(root, &mut warnings)?;
-    let bib_src = read_optional(root, BIB_FILE, &mut warnings);
+    let (mut files, mut skipped) = find_all(root, &mut warnings)?;
+    let libraries = library_files(root, &mut warnings, &mut skipped);
     let taxonomy = read_optional(root, TAXONOMY_FILE, &mut warnings);
     let thesaurus = read_optional(root, THESAURUS_FILE, &mut warnings);
-    let metadata_hash = hash::hash_metadata(&[bib_src.clone(), taxonomy.clone(), thesaurus.clone()]);
-    let (entries, bib_warnings) = match &bib_src {
-        Some((name, text)) => bib::read(text, name),
-        None => (BTreeMap::new(), vec![]),
-    };
-    warnings.extend(bib_warnings);
-    let docs = pair::pair(&files, &entries, &mut warnings);
-    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings })
+    let metadata_hash = hash_of(&libraries, &taxonomy, &thesaurus);
+    let entries = read_libraries(&libraries, &mut warnings);
+    let docs = pair::pair(root, &mut files, &entries, &mut warnings, &mut skipped);
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings, skipped })
 }
 
 /// The content hash of a file: `cached` (size, modification time, hash) when

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::Format;
 use crate::error::{Error, Result};
-use crate::model::Warning;
+use crate::model::{Skipped, Warning};
 
 /// Folders deeper than this are not entered (a guard against runaway trees).
 const MAX_DEPTH: usize = 64;
@@ -31,19 +31,47 @@ fn mtime_ns(meta: &fs::Metadata) -> i128 {
 
 /// Lists the document files under `root`, sorted by relative path. Hidden
 /// entries are skipped; symlinked folders are followed once (loops are cut).
+/// Files that are not read are dropped; [`find_all`] says which and why.
 pub fn find_files(root: &Path, warnings: &mut Vec<Warning>) -> Result<Vec<FoundFile>> {
+    find_all(root, warnings).map(|(files, _)| files)
+}
+
+/// Whether a file in the corpus root is one of the corpus's own metadata
+/// files (a .bib library, a CSL-JSON library, the taxonomy or thesaurus),
+/// read by `source::scan` rather than as a document.
+pub fn is_metadata_file(rel_path: &str) -> bool {
+    if rel_path.contains('/') {
+        return false;
+    }
+    let lower = rel_path.to_lowercase();
+    lower.ends_with(".bib") || lower.ends_with(".json") || lower == super::TAXONOMY_FILE || lower == super::THESAURUS_FILE
+}
+
+/// The reason a file that is not a document is not read.
+fn skip_reason(name: &str) -> String {
+    match Path::new(name).extension() {
+        Some(ext) => format!("unsupported format .{}", ext.to_string_lossy().to_lowercase()),
+        None => "no file extension".into(),
+    }
+}
+
+/// Like [`find_files`], with every entry that is not read: hidden files and
+/// folders, files in formats folio does not read (by path and reason, sorted).
+pub fn find_all(root: &Path, warnings: &mut Vec<Warning>) -> Result<(Vec<FoundFile>, Vec<Skipped>)> {
     let meta = fs::metadata(root).map_err(|source| Error::CorpusMissing { path: root.to_path_buf(), source })?;
     if !meta.is_dir() {
         return Err(Error::CorpusNotADirectory { path: root.to_path_buf() });
     }
     let mut out = vec![];
+    let mut skipped = vec![];
     let mut visited = HashSet::new();
-    walk(root, root, 0, &mut visited, &mut out, warnings);
+    walk(root, root, 0, &mut visited, &mut out, &mut skipped, warnings);
     out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    Ok(out)
+    skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
+    Ok((out, skipped))
 }
 
-fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, out: &mut Vec<FoundFile>, warnings: &mut Vec<Warning>) {
+fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, out: &mut Vec<FoundFile>, skipped: &mut Vec<Skipped>, warnings: &mut Vec<Warning>) {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
     if depth > MAX_DEPTH {
         warnings.push(Warning { path: rel(dir), message: format!("folder nested deeper than {MAX_DEPTH} levels: not read") });
@@ -72,10 +100,12 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name().to_string_lossy().to_string();
+        let path = entry.path();
         if name.starts_with('.') {
+            let folder = entry.file_type().is_ok_and(|t| t.is_dir());
+            skipped.push(Skipped { path: rel(&path), reason: if folder { "hidden folder".into() } else { "hidden file".into() } });
             continue;
         }
-        let path = entry.path();
         // Follow symlinks (metadata() resolves them; a dangling link is
         // reported); plain entries use the cheaper directory-relative stat.
         let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(true);
@@ -86,13 +116,28 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
                 continue;
             }
         };
-        if meta.is_dir() {
-            walk(root, &path, depth + 1, visited, out, warnings);
+        if meta.is_dir() && is_index_folder(&path) {
+            // An index folder kept inside the corpus: one line, not its files.
+            skipped.push(Skipped { path: rel(&path), reason: "folio index folder".into() });
+        } else if meta.is_dir() {
+            walk(root, &path, depth + 1, visited, out, skipped, warnings);
         } else if meta.is_file() {
-            if Format::of(&path.to_string_lossy()).is_some() {
-                out.push(FoundFile { rel_path: rel(&path), path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
+            let rel_path = rel(&path);
+            if Format::of(&rel_path).is_some() {
+                out.push(FoundFile { rel_path, path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
+            } else if !is_metadata_file(&rel_path) {
+                skipped.push(Skipped { reason: skip_reason(&name), path: rel_path });
             }
+        } else {
+            skipped.push(Skipped { path: rel(&path), reason: "not a regular file".into() });
         }
     }
 }
 
+/// A folio index folder: `CURRENT` names a generation folder holding a manifest.
+fn is_index_folder(path: &Path) -> bool {
+    fs::read_to_string(path.join("CURRENT")).is_ok_and(|g| {
+        let g = g.trim();
+        g.starts_with("gen-") && !g.contains(['/', '\\']) && path.join(g).join("folio.json").is_file()
+    })
+}

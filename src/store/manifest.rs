@@ -72,6 +72,9 @@ pub struct Manifest {
     /// `store::stats`); computed once per build instead of per search.
     #[serde(default)]
     pub field_tokens: BTreeMap<String, u64>,
+    /// Files of the corpus folder not read as documents, with the reason.
+    #[serde(default)]
+    pub skipped: Vec<crate::model::Skipped>,
 }
 
 impl Manifest {

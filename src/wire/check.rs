@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::FormatVersion;
-use crate::model::Warning;
+use std::collections::BTreeMap;
+
+use crate::model::{Skipped, Warning};
 
 /// Whether the index matches a valid corpus.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,6 +31,33 @@ pub struct IndexReport {
     pub languages: Vec<String>,
     pub warnings: Vec<Warning>,
     pub docs: Vec<IndexedDoc>,
+    /// Files in the corpus folder not read as documents, with the reason
+    /// (not warnings: `--strict` does not fail on them).
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
+    /// Reason → number of skipped files.
+    #[serde(default)]
+    pub skipped_by_reason: BTreeMap<String, usize>,
+    /// Documents without a library entry, whose metadata is read from the
+    /// document or guessed from its text.
+    #[serde(default)]
+    pub guessed: Vec<GuessedDoc>,
+}
+
+/// A document without a library entry: which fields came from where, and a
+/// BibTeX entry to fill in and add to the library.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GuessedDoc {
+    pub key: String,
+    pub path: String,
+    /// Fields from the document's own metadata (meta tags, DOCX properties,
+    /// YAML front matter).
+    pub embedded: Vec<String>,
+    /// Fields guessed from the text.
+    pub guessed: Vec<String>,
+    /// Fields nobody knows.
+    pub missing: Vec<String>,
+    pub bibtex_stub: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

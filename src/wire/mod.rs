@@ -12,7 +12,7 @@ mod passage;
 mod search;
 mod topics;
 
-pub use check::{CheckReport, IndexReport, IndexedDoc};
+pub use check::{CheckReport, GuessedDoc, IndexReport, IndexedDoc};
 pub use error::{ErrorBody, ErrorResponse};
 pub use passage::{CiteResponse, Citation, ExportLine, Passage, ShowResponse};
 pub use search::{Expansion, Hit, SearchResponse};

@@ -2,20 +2,30 @@
 //! entry gives it (and marks it guessed).
 
 use crate::doc::structure::FrontMatter;
-use crate::model::{DocMeta, Person};
-use crate::source::Extracted;
+use crate::model::DocMeta;
+use crate::source::{names, Extracted};
 
 /// Fills metadata the BibTeX entry lacks from what the text says.
 pub fn complete_meta(doc: &Extracted, front: &FrontMatter) -> DocMeta {
     let mut meta = doc.meta.clone();
     if !doc.has_entry {
         meta.guessed = true;
-        meta.title = front.title.clone().map(|t| {
-            let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-            if !letters.is_empty() && letters.iter().all(|c| c.is_uppercase()) { title_case(&t) } else { t }
-        });
-        meta.authors = front.authors.iter().map(|a| Person::parse_byline(a)).collect();
-        meta.year = front.year;
+        // What the document's own metadata gave (meta tags, properties, YAML
+        // front matter) is kept; the rest is read from the text.
+        let has = |field: &str| meta.embedded.iter().any(|f| f == field);
+        if !has("title") {
+            meta.title = front.title.clone().map(|t| {
+                let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+                if !letters.is_empty() && letters.iter().all(|c| c.is_uppercase()) { title_case(&t) } else { t }
+            });
+        }
+        if !has("authors") {
+            // Affiliations and e-mail addresses on a byline are not authors.
+            meta.authors = front.authors.iter().filter(|a| !names::is_not_a_person(a)).map(|a| names::person(a)).collect();
+        }
+        if !has("year") {
+            meta.year = front.year;
+        }
         meta.affiliation = front.affiliation.clone();
     }
     meta

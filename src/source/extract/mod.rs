@@ -4,6 +4,11 @@
 //! notes under a "Notes" heading), its metadata, and the page each line is on.
 //! One module per format; [`Format::of`] says which reads a file.
 
+mod docx;
+mod epub;
+mod odt;
+mod html;
+mod rst;
 mod text;
 
 use super::{key_from_path, Planned};
@@ -14,13 +19,31 @@ use crate::model::{DocMeta, Warning};
 pub enum Format {
     /// Plain text (`.txt`, `.text`); form feeds separate pages.
     Text,
-    /// Markdown (`.md`, `.markdown`).
+    /// Markdown (`.md`, `.markdown`); YAML front matter gives metadata.
     Markdown,
+    /// HTML and XHTML: the main content, chrome dropped.
+    Html,
+    /// Word documents (`.docx`): paragraphs, headings, footnotes, endnotes.
+    Docx,
+    /// reStructuredText: section underlines kept, directives and comments dropped.
+    Rst,
+    /// EPUB books: the spine's XHTML chapters in order, read as HTML.
+    Epub,
+    /// OpenDocument text (`.odt`).
+    Odt,
 }
 
 impl Format {
     /// Every format with its extensions (lower case).
-    pub const ALL: &'static [(Format, &'static [&'static str])] = &[(Format::Text, &["txt", "text"]), (Format::Markdown, &["md", "markdown"])];
+    pub const ALL: &'static [(Format, &'static [&'static str])] = &[
+        (Format::Text, &["txt", "text"]),
+        (Format::Markdown, &["md", "markdown"]),
+        (Format::Html, &["html", "htm", "xhtml"]),
+        (Format::Docx, &["docx"]),
+        (Format::Rst, &["rst"]),
+        (Format::Epub, &["epub"]),
+        (Format::Odt, &["odt"]),
+    ];
 
     /// The format a file name says, if folio reads it.
     pub fn of(path: &str) -> Option<Format> {
@@ -74,13 +97,44 @@ impl Extracted {
 pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut Vec<Warning>) -> Option<Extracted> {
     let rel_path = &planned.file.rel_path;
     let mut doc = match format {
-        Format::Text | Format::Markdown => text::extract(bytes, rel_path, warnings)?,
+        Format::Text => text::extract(bytes, rel_path, warnings)?,
+        Format::Markdown => text::extract_markdown(bytes, rel_path, warnings)?,
+        Format::Html => html::extract(bytes, rel_path, warnings)?,
+        Format::Docx => docx::extract(bytes, rel_path, warnings)?,
+        Format::Rst => rst::extract(bytes, rel_path, warnings)?,
+        Format::Epub => epub::extract(bytes, rel_path, warnings)?,
+        Format::Odt => odt::extract(bytes, rel_path, warnings)?,
     };
     doc.key = planned.key.clone();
     doc.rel_path = rel_path.clone();
-    doc.meta = planned.meta.clone();
+    // The document's own metadata counts only when no library entry gives it.
+    let own = std::mem::replace(&mut doc.meta, planned.meta.clone());
     doc.has_entry = planned.has_entry;
+    if !planned.has_entry {
+        doc.meta.embedded = embedded_fields(&own);
+        doc.meta.title = own.title.or(doc.meta.title.take());
+        if !own.authors.is_empty() {
+            doc.meta.authors = own.authors;
+        }
+        doc.meta.year = own.year.or(doc.meta.year);
+        doc.meta.date = own.date.or(doc.meta.date.take());
+        doc.meta.doi = own.doi.or(doc.meta.doi.take());
+        doc.meta.url = own.url.or(doc.meta.url.take());
+        doc.meta.venue = own.venue.or(doc.meta.venue.take());
+    }
     Some(doc)
+}
+
+/// The fields a document's own metadata gives (HTML meta tags, DOCX
+/// properties, YAML front matter).
+fn embedded_fields(meta: &DocMeta) -> Vec<String> {
+    let mut out = vec![];
+    for (name, present) in [("title", meta.title.is_some()), ("authors", !meta.authors.is_empty()), ("year", meta.year.is_some()), ("doi", meta.doi.is_some()), ("venue", meta.venue.is_some())] {
+        if present {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -104,6 +158,9 @@ mod tests {
         assert_eq!(Format::of("a/B.TXT"), Some(Format::Text));
         assert_eq!(Format::of("notes.md"), Some(Format::Markdown));
         assert_eq!(Format::of("x.exe"), None);
+        assert_eq!(Format::of("a/p.XHTML"), Some(Format::Html));
+        assert_eq!(Format::of("w.docx"), Some(Format::Docx));
+        assert_eq!(Format::of("r.rst"), Some(Format::Rst));
         assert_eq!(Format::of("README"), None);
     }
 }
