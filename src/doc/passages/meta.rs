@@ -10,12 +10,16 @@ pub fn complete_meta(doc: &Extracted, front: &FrontMatter) -> DocMeta {
     let mut meta = doc.meta.clone();
     if !doc.has_entry {
         meta.guessed = true;
-        meta.title = front.title.clone().map(|t| {
+        let title = front.title.clone().map(|t| {
             let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
             if !letters.is_empty() && letters.iter().all(|c| c.is_uppercase()) { title_case(&t) } else { t }
         });
-        meta.authors = front.authors.iter().map(|a| Person::parse_byline(a)).collect();
-        meta.year = front.year;
+        let authors: Vec<Person> = front.authors.iter().map(|a| Person::parse_byline(a)).collect();
+        // What extraction read from the file itself (a PDF's Info/XMP) is
+        // kept; the front-matter guess fills only what it left empty.
+        meta.title = meta.title.or(title);
+        meta.authors = if meta.authors.is_empty() { authors } else { meta.authors };
+        meta.year = front.year.or(meta.year);
         meta.affiliation = front.affiliation.clone();
     }
     meta

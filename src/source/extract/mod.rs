@@ -4,6 +4,7 @@
 //! notes under a "Notes" heading), its metadata, and the page each line is on.
 //! One module per format; [`Format::of`] says which reads a file.
 
+pub mod pdf;
 mod text;
 
 use super::{key_from_path, Planned};
@@ -16,11 +17,13 @@ pub enum Format {
     Text,
     /// Markdown (`.md`, `.markdown`).
     Markdown,
+    /// PDF (`.pdf`): pages labelled as printed.
+    Pdf,
 }
 
 impl Format {
     /// Every format with its extensions (lower case).
-    pub const ALL: &'static [(Format, &'static [&'static str])] = &[(Format::Text, &["txt", "text"]), (Format::Markdown, &["md", "markdown"])];
+    pub const ALL: &'static [(Format, &'static [&'static str])] = &[(Format::Text, &["txt", "text"]), (Format::Markdown, &["md", "markdown"]), (Format::Pdf, &["pdf"])];
 
     /// The format a file name says, if folio reads it.
     pub fn of(path: &str) -> Option<Format> {
@@ -75,11 +78,14 @@ pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut V
     let rel_path = &planned.file.rel_path;
     let mut doc = match format {
         Format::Text | Format::Markdown => text::extract(bytes, rel_path, warnings)?,
+        Format::Pdf => pdf::extract(&planned.file.path, rel_path, warnings)?,
     };
     doc.key = planned.key.clone();
     doc.rel_path = rel_path.clone();
-    doc.meta = planned.meta.clone();
     doc.has_entry = planned.has_entry;
+    // What the file itself says about its metadata counts only without a
+    // BibTeX entry, and stays `guessed`.
+    doc.meta = if planned.has_entry { planned.meta.clone() } else { DocMeta { key: planned.key.clone(), guessed: true, ..doc.meta } };
     Some(doc)
 }
 
@@ -103,6 +109,7 @@ mod tests {
     fn formats_by_extension() {
         assert_eq!(Format::of("a/B.TXT"), Some(Format::Text));
         assert_eq!(Format::of("notes.md"), Some(Format::Markdown));
+        assert_eq!(Format::of("paper.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("x.exe"), None);
         assert_eq!(Format::of("README"), None);
     }
