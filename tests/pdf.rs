@@ -282,3 +282,16 @@ fn without_pdftotext_each_pdf_is_named_with_the_install_command() {
     assert!(warnings.contains("norms.pdf") && warnings.contains("apt-get install poppler-utils"), "{warnings}");
     assert!(passages.iter().any(|p| p["doc"] == "notes"));
 }
+
+#[test]
+fn text_with_form_feeds_gets_physical_pages() {
+    let env = Env::new();
+    let page = "States negotiate norms of responsible behaviour in cyberspace and argue about sovereignty over data.";
+    env.write("paged.txt", format!("{page}\n\n\u{c}Attribution of operations to states remains contested in the practice of governments.\n\n\u{c}Confidence-building measures were agreed in the regional organisation after long talks.\n"));
+    let (passages, warnings) = env.export();
+    assert!(!warnings.contains("paged.txt"), "{warnings}");
+    assert_eq!(passages.len(), 3, "{passages:?}");
+    assert_eq!(pages(find(&passages, "States negotiate")), ["1"]);
+    assert_eq!(pages(find(&passages, "Attribution of operations")), ["2"]);
+    assert_eq!(pages(find(&passages, "Confidence-building measures")), ["3"]);
+}

@@ -27,6 +27,8 @@ static LINE_START_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\[\d{1,3}\]|\(\w{1,3}\)|\d{1,3}[.)]|[-•*·–▪◦>]|#+|[=~^+]{3,}.*)$").unwrap());
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?|[IVXLC]{1,6}\.)\s+\p{Lu}").unwrap());
 static NOTES_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(notes|endnotes)$").unwrap());
+static NAMED_SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(abstract|introduction|conclusions?|notes|endnotes|references|bibliography|acknowledge?ments)$").unwrap());
 static ENDNOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,3})\.?\s+(\S.*)$").unwrap());
 
 /// Output text with one page index per line.
@@ -95,6 +97,9 @@ fn kind_of(p: &Paragraph, body: f32, title_size: f32) -> Kind {
     }
     if title_size > 0.0 && (p.size - title_size).abs() < 0.5 {
         return Kind::Title;
+    }
+    if NAMED_SECTION.is_match(t) {
+        return Kind::Heading;
     }
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 6;
@@ -195,6 +200,26 @@ mod tests {
         assert!(lines.iter().all(|l| !LINE_START_MARKER.is_match(l.split(' ').next().unwrap())), "{lines:?}");
         assert_eq!(out.line_pages, vec![0, 1]);
         assert!(lines[0].ends_with("1."), "{lines:?}");
+    }
+
+    fn para(text: &str, page: usize) -> Paragraph {
+        Paragraph { text: text.into(), first_page: page, last_page: page, page_starts: vec![(0, page)], size: 10.0, n_lines: 1 }
+    }
+
+    #[test]
+    fn endnotes_and_footnotes_share_one_notes_list() {
+        use super::super::layout::{LabelSource, Note, PageText, PdfMeta};
+        let page = |notes: Vec<Note>| PageText { label: "1".into(), label_source: LabelSource::Physical, notes, furniture: vec![] };
+        let note = |id: Option<&str>, text: &str| Note { mark: id.map(Into::into), id: id.map(Into::into), text: text.into(), linked: true };
+        let doc = PdfText {
+            pages: vec![page(vec![note(None, "https://doi.org/10.1/x Received 2 May 2018.")]), page(vec![note(Some("3"), "A footnote.")])],
+            paragraphs: vec![para("Body text cites a note.^[1]", 0), para("Notes", 1), para("1 An endnote text.", 1), para("2. Another endnote.", 1)],
+            meta: PdfMeta::default(),
+            body_size: 10.0,
+        };
+        let out = write(&doc);
+        assert_eq!(out.text, "Body text cites a note.^[1]\n\n## Notes\n\n[1] An endnote text.\n\n[2] Another endnote.\n\n[3] A footnote.\n");
+        assert_eq!(out.line_pages, vec![0, 1, 1, 1, 1, 1, 1, 1, 1]);
     }
 
     #[test]

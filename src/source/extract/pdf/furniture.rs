@@ -92,61 +92,84 @@ pub struct Furniture {
     pub printed_seen: Vec<bool>,
 }
 
+/// A furniture candidate: line index, the key of its row, and whether the
+/// row is separated from the body by a visible gap.
+type Candidate = (usize, String, bool);
+
+/// Rows of a page: lines on one baseline (a head "Journal … 2018" + "119"
+/// that poppler split is one row), top to bottom.
+fn rows_of(p: &LPage) -> Vec<Vec<usize>> {
+    let base: Vec<f32> = p.lines.iter().map(|l| l.baseline()).collect();
+    let mut order: Vec<usize> = (0..p.lines.len()).collect();
+    order.sort_by(|&a, &b| base[a].total_cmp(&base[b]));
+    let mut rows: Vec<Vec<usize>> = vec![];
+    for i in order {
+        match rows.last_mut() {
+            Some(r) if (base[r[0]] - base[i]).abs() < 2.0 => r.push(i),
+            _ => rows.push(vec![i]),
+        }
+    }
+    rows
+}
+
+/// The candidate lines of one page: the two outer rows at top and bottom
+/// within the outer 16 % of the page.
+fn candidates_of(p: &LPage) -> Vec<Candidate> {
+    let rows = rows_of(p);
+    let y0 = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].bbox.y0).fold(f32::MAX, f32::min);
+    let y1 = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].bbox.y1).fold(f32::MIN, f32::max);
+    let size = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].size()).fold(0.0f32, f32::max);
+    let k = rows.len();
+    // gap between rows a and b (a above b)
+    let gap = |a: usize, b: usize| y0(&rows[b]) - y1(&rows[a]);
+    let mut c = vec![];
+    for ri in 0..k {
+        let top = ri < 2 && y1(&rows[ri]) < p.height * 0.16;
+        let bottom = ri + 2 >= k && y0(&rows[ri]) > p.height * 0.84;
+        if !(top || bottom) || k < 2 {
+            continue;
+        }
+        // Separated from the body by a visible gap (≥ 0.8 × size)? The
+        // outermost row directly; the second row only if it is closer to
+        // the outermost one than to the body (two-line head).
+        let sz = 0.8 * size(&rows[ri]);
+        let separated = if top {
+            (ri == 0 && gap(0, 1) >= sz) || (ri == 1 && k > 2 && gap(1, 2) >= sz && gap(0, 1) < gap(1, 2))
+        } else {
+            (ri == k - 1 && gap(k - 2, k - 1) >= sz) || (ri == k - 2 && k > 2 && gap(k - 3, k - 2) >= sz && gap(k - 2, k - 1) < gap(k - 3, k - 2))
+        };
+        // One key per row, its pieces left to right.
+        let mut pieces = rows[ri].clone();
+        pieces.sort_by(|&a, &b| p.lines[a].bbox.x0.total_cmp(&p.lines[b].bbox.x0));
+        let row_key = key(&pieces.iter().map(|&i| p.lines[i].text()).collect::<Vec<_>>().join(" "));
+        c.extend(rows[ri].iter().map(|&i| (i, row_key.clone(), separated)));
+    }
+    c
+}
+
+/// Numbers at either end of a furniture line ("117", "(3)").
+fn end_numbers(text: &str) -> Vec<i64> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    [words.first(), words.last()]
+        .into_iter()
+        .flatten()
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit() || "-–()".contains(c)))
+        .filter_map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok())
+        .filter(|v| *v < 100_000)
+        .collect()
+}
+
 pub fn detect(pages: &[LPage]) -> Furniture {
     let n = pages.len();
-    // Candidate lines per page: (line index, key).
-    let mut candidates: Vec<Vec<(usize, String, bool)>> = Vec::with_capacity(n);
-    let mut key_pages: HashMap<String, usize> = HashMap::new();
-    for p in pages {
-        // Rows: lines on one baseline (a head "Journal … 2018" + "119" that
-        // poppler split is one row), top to bottom.
-        let base: Vec<f32> = p.lines.iter().map(|l| l.baseline()).collect();
-        let mut order: Vec<usize> = (0..p.lines.len()).collect();
-        order.sort_by(|&a, &b| base[a].total_cmp(&base[b]));
-        let mut rows: Vec<Vec<usize>> = vec![];
-        for i in order {
-            match rows.last_mut() {
-                Some(r) if (base[r[0]] - base[i]).abs() < 2.0 => r.push(i),
-                _ => rows.push(vec![i]),
-            }
-        }
-        let y0 = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].bbox.y0).fold(f32::MAX, f32::min);
-        let y1 = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].bbox.y1).fold(f32::MIN, f32::max);
-        let size = |r: &Vec<usize>| r.iter().map(|&i| p.lines[i].size()).fold(0.0f32, f32::max);
-        let k = rows.len();
-        // gap between rows a and b (a above b)
-        let gap = |a: usize, b: usize| y0(&rows[b]) - y1(&rows[a]);
-        let mut c = vec![];
-        for ri in 0..k {
-            let top = ri < 2 && y1(&rows[ri]) < p.height * 0.16;
-            let bottom = ri + 2 >= k && y0(&rows[ri]) > p.height * 0.84;
-            if !(top || bottom) || k < 2 {
-                continue;
-            }
-            // Separated from the body by a visible gap (≥ 0.8 × size)?
-            // The outermost row directly; the second row only if it is
-            // closer to the outermost one than to the body (two-line head).
-            let sz = 0.8 * size(&rows[ri]);
-            let separated = if top {
-                (ri == 0 && gap(0, 1) >= sz) || (ri == 1 && k > 2 && gap(1, 2) >= sz && gap(0, 1) < gap(1, 2))
-            } else {
-                (ri == k - 1 && gap(k - 2, k - 1) >= sz) || (ri == k - 2 && k > 2 && gap(k - 3, k - 2) >= sz && gap(k - 2, k - 1) < gap(k - 3, k - 2))
-            };
-            // One key per row, its pieces left to right.
-            let mut pieces = rows[ri].clone();
-            pieces.sort_by(|&a, &b| p.lines[a].bbox.x0.total_cmp(&p.lines[b].bbox.x0));
-            let row_key = key(&pieces.iter().map(|&i| p.lines[i].text()).collect::<Vec<_>>().join(" "));
-            for &i in &rows[ri] {
-                c.push((i, row_key.clone(), separated));
-            }
-        }
-        let mut seen: Vec<&String> = c.iter().filter(|(_, _, sep)| *sep).map(|(_, k, _)| k).collect();
+    let candidates: Vec<Vec<Candidate>> = pages.iter().map(candidates_of).collect();
+    let mut key_pages: HashMap<&str, usize> = HashMap::new();
+    for c in &candidates {
+        let mut seen: Vec<&str> = c.iter().filter(|(_, _, sep)| *sep).map(|(_, k, _)| k.as_str()).collect();
         seen.sort();
         seen.dedup();
         for k in seen {
-            *key_pages.entry(k.clone()).or_default() += 1;
+            *key_pages.entry(k).or_default() += 1;
         }
-        candidates.push(c);
     }
     let min_repeat = 2.max((n as f32 * 0.25).ceil() as usize);
     let mut roles: Vec<Vec<Role>> = pages.iter().map(|p| vec![Role::Body; p.lines.len()]).collect();
@@ -156,23 +179,24 @@ pub fn detect(pages: &[LPage]) -> Furniture {
     for (pi, c) in candidates.iter().enumerate() {
         for (li, k, separated) in c {
             let text = pages[pi].lines[*li].text();
-            let repeated = *separated && n >= 2 && key_pages.get(k).copied().unwrap_or(0) >= min_repeat;
+            let repeated = *separated && n >= 2 && key_pages.get(k.as_str()).copied().unwrap_or(0) >= min_repeat;
             if repeated || is_stamp(&text) || is_page_number_line(&text) {
                 roles[pi][*li] = Role::Furniture;
-                let words: Vec<&str> = text.split_whitespace().collect();
-                for w in [words.first(), words.last()].into_iter().flatten() {
-                    if let Ok(v) = w.trim_matches(|c: char| !c.is_ascii_digit()).parse::<i64>()
-                        && w.chars().all(|c| c.is_ascii_digit() || "-–()".contains(c))
-                        && v < 100_000
-                    {
-                        page_tokens[pi].push(v);
-                        *votes.entry(v - pi as i64).or_default() += 1;
-                    }
+                for v in end_numbers(&text) {
+                    page_tokens[pi].push(v);
+                    *votes.entry(v - pi as i64).or_default() += 1;
                 }
             }
         }
     }
-    let best = votes.iter().filter(|(_, c)| **c >= 2).max_by_key(|(o, c)| (**c, -(**o).abs())).map(|(o, _)| *o);
+    let (printed, printed_seen) = printed_numbers(n, &votes, &page_tokens);
+    Furniture { roles, printed, printed_seen }
+}
+
+/// The winning offset (≥ 2 votes; ties to the most votes, then the
+/// smallest offset) gives every page its printed number.
+fn printed_numbers(n: usize, votes: &HashMap<i64, usize>, page_tokens: &[Vec<i64>]) -> (Vec<Option<i64>>, Vec<bool>) {
+    let best = votes.iter().filter(|(_, c)| **c >= 2).max_by_key(|(o, c)| (**c, -(**o).abs(), -**o)).map(|(o, _)| *o);
     let mut printed = vec![None; n];
     let mut printed_seen = vec![false; n];
     if let Some(off) = best {
@@ -184,7 +208,7 @@ pub fn detect(pages: &[LPage]) -> Furniture {
             }
         }
     }
-    Furniture { roles, printed, printed_seen }
+    (printed, printed_seen)
 }
 
 #[cfg(test)]

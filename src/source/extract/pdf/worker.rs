@@ -79,13 +79,11 @@ pub fn sniff(path: &Path) -> Result<(), PdfError> {
     Err(PdfError::NotPdf(kind.into()))
 }
 
-/// Run `pdftotext -bbox-layout PATH -` and parse its XHTML while it is
-/// written (two cores: poppler renders, we parse). A watchdog thread kills
-/// the child at the wall-clock deadline.
-pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout, PdfError> {
+/// Starts `pdftotext -bbox-layout PATH -` with RLIMIT_AS and RLIMIT_CPU set
+/// in the child.
+fn spawn(path: &Path, limits: Limits) -> Result<std::process::Child, PdfError> {
     let mut cmd = Command::new("pdftotext");
-    // -enc UTF-8 is the default but make it explicit; -q silences warnings
-    // we would not show anyway (we read stderr only on failure).
+    // -enc UTF-8 is the default but make it explicit; stderr is read only on failure.
     cmd.arg("-bbox-layout").arg("-enc").arg("UTF-8").arg(path).arg("-");
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let (mem, cpu) = (limits.memory_bytes, limits.cpu_seconds);
@@ -99,20 +97,15 @@ pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout,
             Ok(())
         });
     }
-    let mut child = cmd.spawn().map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { PdfError::ToolMissing } else { PdfError::Tool(e.to_string()) })?;
-    let out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = (&mut err).take(64 << 10).read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    // Watchdog: SIGKILL at the deadline unless told we are done (a channel,
-    // not a sleep loop, so finishing early costs nothing).
-    let pid = child.id() as libc::pid_t;
+    cmd.spawn().map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { PdfError::ToolMissing } else { PdfError::Tool(e.to_string()) })
+}
+
+/// Watchdog: SIGKILL at the deadline unless told we are done (a channel,
+/// not a sleep loop, so finishing early costs nothing). The thread returns
+/// whether it killed.
+fn watchdog(pid: libc::pid_t, wall: Duration) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
     let (done, done_rx) = std::sync::mpsc::channel::<()>();
-    let wall = limits.wall;
-    let watchdog = std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(wall) {
             // SAFETY: kill(2) of our own child. The parent reaps it only
             // after this thread has returned, so the pid cannot have been
@@ -122,6 +115,22 @@ pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout,
         }
         false
     });
+    (done, handle)
+}
+
+/// Run `pdftotext -bbox-layout PATH -` and parse its XHTML while it is
+/// written (two cores: poppler renders, we parse). A watchdog thread kills
+/// the child at the wall-clock deadline.
+pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout, PdfError> {
+    let mut child = spawn(path, limits)?;
+    let out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = (&mut err).take(64 << 10).read_to_end(&mut s);
+        String::from_utf8_lossy(&s).into_owned()
+    });
+    let (done, dog) = watchdog(child.id() as libc::pid_t, limits.wall);
     // Read one byte past the cap so that overflow is visible.
     let capped = std::io::BufReader::with_capacity(256 << 10, out.take(limits.max_output_bytes as u64 + 1));
     let mut counting = CountingReader { inner: capped, n: 0 };
@@ -130,7 +139,7 @@ pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout,
     let _ = std::io::copy(&mut counting, &mut std::io::sink());
     // Stop the watchdog before reaping, so it can never signal a reused pid.
     let _ = done.send(());
-    let timed_out = watchdog.join().unwrap_or(false);
+    let timed_out = dog.join().unwrap_or(false);
     let status = child.wait().map_err(|e| PdfError::Tool(e.to_string()))?;
     let stderr = err_reader.join().unwrap_or_default();
     if timed_out {
@@ -140,22 +149,27 @@ pub fn bbox_layout(path: &Path, limits: Limits) -> Result<super::layout::Layout,
         return Err(PdfError::Limit(format!("text output over {} MiB", limits.max_output_bytes >> 20)));
     }
     if !status.success() {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            // SIGXCPU (24) for the CPU cap; SIGABRT/SIGSEGV after an
-            // allocation failure under RLIMIT_AS.
-            return Err(PdfError::Limit(format!("pdftotext killed by signal {sig} (CPU or memory cap)")));
-        }
-        if stderr.contains("Incorrect password") {
-            return Err(PdfError::Locked);
-        }
-        if stderr.contains("May not be a PDF") {
-            return Err(PdfError::NotPdf("poppler found no PDF header".into()));
-        }
-        let first = stderr.lines().find(|l| l.contains("Error")).unwrap_or("unreadable").trim().to_string();
-        return Err(PdfError::Damaged(first));
+        return Err(failure(status, &stderr));
     }
     parsed.map_err(PdfError::Damaged)
+}
+
+/// What a failed pdftotext run means, from its exit status and stderr.
+fn failure(status: std::process::ExitStatus, stderr: &str) -> PdfError {
+    use std::os::unix::process::ExitStatusExt;
+    if let Some(sig) = status.signal() {
+        // SIGXCPU (24) for the CPU cap; SIGABRT/SIGSEGV after an
+        // allocation failure under RLIMIT_AS.
+        return PdfError::Limit(format!("pdftotext killed by signal {sig} (CPU or memory cap)"));
+    }
+    if stderr.contains("Incorrect password") {
+        return PdfError::Locked;
+    }
+    if stderr.contains("May not be a PDF") {
+        return PdfError::NotPdf("poppler found no PDF header".into());
+    }
+    let first = stderr.lines().find(|l| l.contains("Error")).unwrap_or("unreadable").trim().to_string();
+    PdfError::Damaged(first)
 }
 
 /// BufRead wrapper that counts the bytes consumed (for the output cap).
