@@ -173,6 +173,10 @@ fn footnotes_become_notes_linked_from_the_body() {
     assert!(!text(body).contains("^["));
     // Without a BibTeX entry the metadata comes from the PDF and is guessed.
     assert_eq!(note["title"], "Flexible Norms of Responsible State Behaviour in Cyberspace");
+    // The DOI printed in the first-page note is kept (the note itself is not a passage).
+    let out = env.folio(&["cite", body["id"].as_str().unwrap(), "--format", "csl-json"]);
+    let csl = String::from_utf8_lossy(&out.stdout);
+    assert!(csl.contains("\"DOI\": \"10.5555/jcp.2018.1234567\"") && csl.contains("guessed"), "{csl}");
 }
 
 #[test]
