@@ -26,6 +26,9 @@ const WIDTH: usize = 90;
 static LINE_START_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\[\d{1,3}\]|\(\w{1,3}\)|\d{1,3}[.)]|[-•*·–▪◦>]|#+|[=~^+]{3,}.*)$").unwrap());
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?|[IVXLC]{1,6}\.)\s+\p{Lu}").unwrap());
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}$").unwrap()
+});
 static NOTES_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(notes|endnotes)$").unwrap());
 static NAMED_SECTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(abstract|introduction|conclusions?|notes|endnotes|references|bibliography|acknowledge?ments)$").unwrap());
@@ -104,7 +107,8 @@ fn kind_of(p: &Paragraph, body: f32, title_size: f32) -> Kind {
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     let capitals = letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && words <= 6;
     let larger = p.size >= 1.1 * body && p.n_lines <= 2;
-    if larger || capitals || (NUMBERED.is_match(t) && p.n_lines <= 2) { Kind::Heading } else { Kind::Body }
+    let numbered = NUMBERED.is_match(t) && !DATE.is_match(t) && p.n_lines <= 2;
+    if larger || capitals || numbered { Kind::Heading } else { Kind::Body }
 }
 
 /// The title's size: the largest type of the first page with body text,
@@ -220,6 +224,15 @@ mod tests {
         let out = write(&doc);
         assert_eq!(out.text, "Body text cites a note.^[1]\n\n## Notes\n\n[1] An endnote text.\n\n[2] Another endnote.\n\n[3] A footnote.\n");
         assert_eq!(out.line_pages, vec![0, 1, 1, 1, 1, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn headings_by_number_capitals_and_name_but_not_dates() {
+        assert_eq!(kind_of(&para("2.1 Scope of the Norms", 0), 10.0, 0.0), Kind::Heading);
+        assert_eq!(kind_of(&para("ABSTRACT", 0), 10.0, 0.0), Kind::Heading);
+        assert_eq!(kind_of(&para("Notes", 0), 10.0, 0.0), Kind::Heading);
+        assert_eq!(kind_of(&para("15 June 2019", 0), 10.0, 0.0), Kind::Body);
+        assert_eq!(kind_of(&para("States agreed.", 0), 10.0, 0.0), Kind::Body);
     }
 
     #[test]
