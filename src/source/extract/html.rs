@@ -386,6 +386,12 @@ fn flatten_deep(src: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// True when bytes start like an HTML page (after a BOM and blank space).
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head: Vec<u8> = bytes.iter().skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF).take(64).map(u8::to_ascii_lowercase).collect();
+    [&b"<!doctype html"[..], b"<html", b"<head", b"<?xml"].iter().any(|p| head.starts_with(p))
+}
+
 pub fn extract(bytes: &[u8], rel_path: &str, warnings: &mut Vec<Warning>) -> Option<Extracted> {
     let text = decode(bytes, rel_path, warnings)?;
     let (body, meta) = read_page(&text);

@@ -9,6 +9,7 @@ mod epub;
 mod odt;
 mod html;
 mod rst;
+pub mod pdf;
 mod text;
 
 use super::{key_from_path, Planned};
@@ -31,6 +32,8 @@ pub enum Format {
     Epub,
     /// OpenDocument text (`.odt`).
     Odt,
+    /// PDF (`.pdf`): pages labelled as printed.
+    Pdf,
 }
 
 impl Format {
@@ -43,6 +46,7 @@ impl Format {
         (Format::Rst, &["rst"]),
         (Format::Epub, &["epub"]),
         (Format::Odt, &["odt"]),
+        (Format::Pdf, &["pdf"]),
     ];
 
     /// The format a file name says, if folio reads it.
@@ -104,6 +108,12 @@ pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut V
         Format::Rst => rst::extract(bytes, rel_path, warnings)?,
         Format::Epub => epub::extract(bytes, rel_path, warnings)?,
         Format::Odt => odt::extract(bytes, rel_path, warnings)?,
+        // A web page saved under a .pdf name is read as what it is, with a note.
+        Format::Pdf if html::looks_like_html(bytes) => {
+            warnings.push(Warning { path: rel_path.clone(), message: "not a PDF (an HTML page saved as .pdf): read as HTML".into() });
+            html::extract(bytes, rel_path, warnings)?
+        }
+        Format::Pdf => pdf::extract(&planned.file.path, rel_path, warnings)?,
     };
     doc.key = planned.key.clone();
     doc.rel_path = rel_path.clone();
@@ -157,6 +167,7 @@ mod tests {
     fn formats_by_extension() {
         assert_eq!(Format::of("a/B.TXT"), Some(Format::Text));
         assert_eq!(Format::of("notes.md"), Some(Format::Markdown));
+        assert_eq!(Format::of("paper.PDF"), Some(Format::Pdf));
         assert_eq!(Format::of("x.exe"), None);
         assert_eq!(Format::of("a/p.XHTML"), Some(Format::Html));
         assert_eq!(Format::of("w.docx"), Some(Format::Docx));
