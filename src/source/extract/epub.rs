@@ -92,13 +92,7 @@ fn read(bytes: &[u8]) -> Result<Extracted, String> {
 }
 
 pub fn extract(bytes: &[u8], rel_path: &str, warnings: &mut Vec<Warning>) -> Option<Extracted> {
-    match read(bytes) {
-        Ok(doc) => Some(doc),
-        Err(reason) => {
-            warnings.push(Warning { path: rel_path.into(), message: format!("{reason}; the rest of the corpus is indexed") });
-            None
-        }
-    }
+    super::reported(read(bytes), rel_path, warnings)
 }
 
 #[cfg(test)]

@@ -96,6 +96,18 @@ impl Extracted {
     }
 }
 
+/// The document a reader gave, or its reason for giving none as a warning
+/// naming the file.
+fn reported<E: std::fmt::Display>(read: Result<Extracted, E>, rel_path: &str, warnings: &mut Vec<Warning>) -> Option<Extracted> {
+    match read {
+        Ok(doc) => Some(doc),
+        Err(reason) => {
+            warnings.push(Warning { path: rel_path.into(), message: format!("{reason}; the rest of the corpus is indexed") });
+            None
+        }
+    }
+}
+
 /// Extracts a file planned under `planned` from its bytes. `None` means the
 /// file gives no document (the reason is in `warnings`, with its path).
 pub fn extract(planned: &Planned, format: Format, bytes: &[u8], warnings: &mut Vec<Warning>) -> Option<Extracted> {
