@@ -307,3 +307,43 @@ fn text_with_form_feeds_gets_physical_pages() {
 fn warned(stderr: &str, file: &str) -> bool {
     stderr.lines().any(|l| l.contains("warning") && l.contains(file))
 }
+
+/// Text already extracted from a PDF (`pdftotext`, form feeds between pages):
+/// running heads and stamps go, footnotes become notes linked from the body,
+/// and passages carry physical pages.
+#[test]
+fn text_extracted_from_a_pdf_gets_notes_and_loses_its_furniture() {
+    if !have_tools("text_extracted_from_a_pdf", BUILD_TOOLS) {
+        return;
+    }
+    let env = Env::new();
+    let out = Command::new("pdftotext").arg(fixtures().join("article.pdf")).arg(env.corpus().join("article.txt")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (passages, warnings) = env.export();
+    assert!(!warned(&warnings, "article.txt"), "{warnings}");
+    for furniture in ["Downloaded from", "Journal of Cyber Policy 11", "A. Author and B. Writer", "doi.org"] {
+        assert!(passages.iter().all(|p| !text(p).contains(furniture)), "{furniture:?} left in a passage");
+    }
+    // The article has eight footnotes; poppler's plain text glues one number to a word ("self4").
+    let notes: Vec<&serde_json::Value> = passages.iter().filter(|p| p["kind"] == "note").collect();
+    assert!(notes.len() >= 7, "{} notes", notes.len());
+    assert!(notes.iter().all(|n| text(n).starts_with("See the report of the group of experts")), "{notes:?}");
+    let cited: std::collections::BTreeSet<&str> =
+        passages.iter().flat_map(|p| p["cites"].as_array().unwrap().iter().filter_map(|c| c["reference"].as_str())).collect();
+    assert!(notes.iter().all(|n| cited.contains(n["id"].as_str().unwrap())), "every note is linked from the body");
+    let glued = regex_lite(&passages);
+    assert!(glued <= 1, "{glued} passages keep a footnote number glued to a word");
+    assert!(passages.iter().any(|p| pages(p) == ["2"]));
+}
+
+/// Body passages whose text still holds a footnote marker glued after a full stop ("response.1").
+fn regex_lite(passages: &[serde_json::Value]) -> usize {
+    passages
+        .iter()
+        .filter(|p| p["kind"] == "body")
+        .filter(|p| {
+            let t: Vec<char> = text(p).chars().collect();
+            t.windows(3).any(|w| w[0].is_lowercase() && w[1] == '.' && w[2].is_ascii_digit())
+        })
+        .count()
+}

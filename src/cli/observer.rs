@@ -61,7 +61,8 @@ impl Observer for CliObserver {
         // Documents whose metadata no library entry gives.
         let guessed = folio::engine::guessed_docs(m);
         if !guessed.is_empty() {
-            eprintln!("folio: {} documents have no library entry; their metadata is read from the document or guessed (add an entry to a .bib; `folio bib-stub DOC` prints one):", guessed.len());
+            let (n, verb) = if guessed.len() == 1 { ("1 document".to_string(), "has") } else { (format!("{} documents", guessed.len()), "have") };
+            eprintln!("folio: {n} {verb} no library entry; their metadata is read from the document or guessed (add an entry to a .bib; `folio bib-stub DOC` prints one):");
             for g in guessed.iter().take(20) {
                 let from_doc = if g.embedded.is_empty() { String::new() } else { format!("; from the document: {}", g.embedded.join(", ")) };
                 let guessed = if g.guessed.is_empty() { String::new() } else { format!("; guessed: {}", g.guessed.join(", ")) };

@@ -110,7 +110,10 @@ fn assemble(doc: &Extracted, meta: &DocMeta, drafts: Vec<draft::Draft>, mut reso
                 topics: tags.topics,
                 topic_scores: tags.scores,
                 text: d.text,
-                source: Source { path: doc.rel_path.clone(), line_start: d.line_start, line_end: d.line_end },
+                source: {
+                    let (line_start, line_end) = doc.origin_of(d.line_start, d.line_end);
+                    Source { path: doc.rel_path.clone(), line_start, line_end }
+                },
                 cites,
                 reference: resolved.entries.remove(&i),
             }

@@ -7,6 +7,7 @@
 mod docx;
 mod epub;
 mod odt;
+mod paged;
 mod html;
 mod rst;
 pub mod pdf;
@@ -71,6 +72,10 @@ pub struct Extracted {
     /// For each line of `text` (0-based), the index of its page in
     /// `page_labels`; empty for sources without pages.
     pub line_pages: Vec<u32>,
+    /// For each line of `text` (0-based), the 1-based line of the file it
+    /// came from, when extraction moved lines (footnotes gathered at a page's
+    /// foot); empty when `text` keeps the file's lines.
+    pub line_origin: Vec<u32>,
 }
 
 impl Extracted {
@@ -79,6 +84,17 @@ impl Extracted {
     pub fn from_text(rel_path: &str, text: &str) -> Extracted {
         let key = key_from_path(rel_path);
         Extracted { key: key.clone(), rel_path: rel_path.to_string(), text: text.to_string(), meta: DocMeta { key, guessed: true, ..DocMeta::default() }, ..Extracted::default() }
+    }
+
+    /// The file lines that 1-based text lines `first..=last` came from, as a range.
+    pub fn origin_of(&self, first: u32, last: u32) -> (u32, u32) {
+        if self.line_origin.is_empty() || first == 0 {
+            return (first, last);
+        }
+        let from = (first as usize - 1).min(self.line_origin.len());
+        let to = (last as usize).min(self.line_origin.len()).max(from);
+        let lines = &self.line_origin[from..to];
+        (lines.iter().copied().min().unwrap_or(first), lines.iter().copied().max().unwrap_or(last))
     }
 
     /// The labels of the pages that 1-based lines `first..=last` are on, in

@@ -11,7 +11,14 @@ use crate::source::{decode, names};
 pub fn extract(bytes: &[u8], rel_path: &str, warnings: &mut Vec<Warning>) -> Option<Extracted> {
     let text = decode(bytes, rel_path, warnings)?;
     let (page_labels, line_pages) = physical_pages(&text);
-    Some(Extracted { text, page_labels, line_pages, ..Extracted::default() })
+    let Some(&last) = line_pages.last() else { return Some(Extracted { text, ..Extracted::default() }) };
+    // Pages: furniture and footnotes handled as for PDFs (see `paged`).
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut pages = line_pages;
+    pages.resize(lines.len(), last);
+    let (tidied, line_origin) = super::paged::tidy(&lines, &pages);
+    let line_pages = line_origin.iter().map(|o| pages[(*o as usize).saturating_sub(1).min(pages.len() - 1)]).collect();
+    Some(Extracted { text: tidied.join("\n"), page_labels, line_pages, line_origin, ..Extracted::default() })
 }
 
 /// Page labels and the page of each line when `text` has form feeds (a

@@ -42,7 +42,10 @@ pub fn read_path(path: &Path, limits: Limits) -> Result<(Extracted, Timings), Pd
     let (doc, timings) = route::extract(path, limits)?;
     let lines = emit::write(&doc);
     let meta = DocMeta {
-        title: doc.meta.title.clone(),
+        // A title read from the first page's largest type is a guess from the
+        // text: the emitted `# ` line carries it, and the structure stage's
+        // guess marks it so. Only Info/XMP titles are the file's own metadata.
+        title: doc.meta.title.clone().filter(|_| doc.meta.title_source != Some("first-page")),
         authors: doc.meta.authors.iter().map(|a| Person::parse_byline(a)).collect(),
         // No year from the date: Info/XMP dates are mostly when the file was
         // made, not published; the front matter may still give one.
