@@ -174,9 +174,14 @@ fn zipped(parts: &[(&str, &str)]) -> Vec<u8> {
 
 /// A one-page PDF written by hand, with a correct cross-reference table.
 fn tiny_pdf() -> Vec<u8> {
+    pdf_with_catalog_extra("")
+}
+
+/// The one-page PDF with `extra` inside its catalog dictionary.
+fn pdf_with_catalog_extra(extra: &str) -> Vec<u8> {
     let stream = "BT /F1 12 Tf 72 720 Td (States agree on norms of responsible behaviour.) Tj ET";
     let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Catalog /Pages 2 0 R {extra}>>"),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
         format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
@@ -256,6 +261,24 @@ proptest! {
             let built = folio::doc::passages::build(&doc, tagger());
             prop_assert!(built.passages.iter().all(|p| !p.text.trim().is_empty()));
         }
+    }
+}
+
+#[test]
+fn deeply_nested_pdf_objects_are_read_or_reported_never_a_crash() {
+    if std::process::Command::new("pdftotext").arg("-v").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "pdftotext is missing under CI");
+        eprintln!("SKIPPED: pdftotext is not installed (apt-get install poppler-utils)");
+        return;
+    }
+    for extra in ["/Deep ".to_string() + &"[".repeat(100_000) + &"]".repeat(100_000) + " ", "/Deep ".to_string() + &"<< /A ".repeat(60_000) + &">> ".repeat(60_000)] {
+        let bytes = pdf_with_catalog_extra(&extra);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deep.pdf");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut warnings = vec![];
+        let doc = folio::source::extract::extract(&planned(&path, "deep.pdf", bytes.len() as u64), folio::source::Format::Pdf, &bytes, &mut warnings);
+        assert!(doc.is_some() || warnings.iter().any(|w| w.path == "deep.pdf"), "{warnings:?}");
     }
 }
 
