@@ -336,3 +336,20 @@ fn files_changing_during_a_build_are_caught_by_the_next_check() {
     assert!(doc["text"].as_str().unwrap().starts_with("Revision 19:"), "{}", doc["text"]);
 }
 
+
+#[test]
+fn a_document_past_the_time_limit_is_reported_and_the_rest_indexed() {
+    let env = Env::new();
+    env.write("ok.txt", PROSE);
+    // 1 MB of distinct paragraphs cannot be read and processed in no time at all.
+    env.write("long.txt", (0..4_000).map(|i| format!("Paragraph {i} of the report: {PROSE}\n\n")).collect::<String>());
+    let out = env.cmd(&["index"]).env("FOLIO_DOC_SECS", "0").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("long.txt") && err.contains("took longer than 0 s"), "{err}");
+    // Without the limit both are indexed.
+    let out = env.cmd(&["index"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (passages, _) = env.export();
+    assert!(passages.iter().any(|p| p["doc"] == "long") && passages.iter().any(|p| p["doc"] == "ok"));
+}

@@ -4,6 +4,8 @@
 //! new generation with its manifest.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use super::pool::parallel_in_order;
 use super::resolve::{taxonomy_of, thesaurus_of};
@@ -51,7 +53,7 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     let taxonomy = taxonomy_of(scan)?;
     // Parsed now so that a malformed thesaurus stops the build with its line and column.
     let thesaurus = thesaurus_of(scan)?;
-    let tagger = Tagger::new(taxonomy.clone());
+    let tagger = Arc::new(Tagger::new(taxonomy.clone()));
     let previous = previous_manifest(index_dir, scan, options)?;
     let live = index_dir.live();
     let plan = match &previous {
@@ -103,7 +105,7 @@ fn previous_manifest(index_dir: &IndexDir, scan: &Scan, options: BuildOptions) -
 struct WriteContext<'a> {
     scan: &'a Scan,
     plan: &'a Plan,
-    tagger: &'a Tagger,
+    tagger: &'a Arc<Tagger>,
     old: Option<&'a OpenIndex>,
     /// The default citation style, for each document's reference.
     style: &'a CitationStyle,
@@ -120,7 +122,10 @@ fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries:
         |k, (read, built)| {
             let planned = &scan.docs[plan.changed[k]];
             progress(k, n_todo, &planned.file.rel_path);
-            cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
+            // An empty hash (unreadable, or past the time limit) is not cached: the next build tries again.
+            if !read.content_hash.is_empty() {
+                cache.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, read.content_hash.clone()));
+            }
             let mut entry = doc_entry(planned, read.content_hash, read.warnings);
             let previous = entries.get(&planned.file.rel_path);
             entry.retired = retired_ids(previous, old, built.as_ref())?;
@@ -138,14 +143,49 @@ fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries:
     Ok(())
 }
 
-/// Reads one document and runs the pipeline on it. A bug must cost one
-/// document, not the run: a panic is caught and the document reported.
-fn process(scan: &Scan, i: usize, tagger: &Tagger) -> (ReadDoc, Option<BuiltDoc>) {
-    let mut read = source::read(&scan.docs[i]);
+/// How long one document may take to be read and processed before it is
+/// reported and skipped (`FOLIO_DOC_SECS`, default 120 s).
+fn doc_time_limit() -> Duration {
+    Duration::from_secs(std::env::var("FOLIO_DOC_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(120))
+}
+
+/// Reads one document and runs the pipeline on it, on a thread of its own
+/// so that a pathological file costs at most the time limit: past it the
+/// document is reported and skipped (its thread finishes on its own), and
+/// the build goes on.
+fn process(scan: &Scan, i: usize, tagger: &Arc<Tagger>) -> (ReadDoc, Option<BuiltDoc>) {
+    let planned = scan.docs[i].clone();
+    let (tx, rx) = mpsc::channel();
+    let work = {
+        let (planned, tagger) = (planned.clone(), Arc::clone(tagger));
+        move || {
+            let _ = tx.send(process_now(&planned, &tagger));
+        }
+    };
+    if std::thread::Builder::new().name("folio-doc".into()).spawn(work).is_err() {
+        return process_now(&planned, tagger);
+    }
+    let limit = doc_time_limit();
+    let message = match rx.recv_timeout(limit) {
+        Ok(done) => return done,
+        Err(mpsc::RecvTimeoutError::Timeout) => format!(
+            "took longer than {} s to read and process (a pathological file?): skipped, the rest of the corpus is indexed; FOLIO_DOC_SECS raises the limit",
+            limit.as_secs()
+        ),
+        Err(mpsc::RecvTimeoutError::Disconnected) => "internal error while reading this file: skipped (please report it with the file)".into(),
+    };
+    // No content hash: the next build tries the document again.
+    (ReadDoc { content_hash: String::new(), doc: None, warnings: vec![Warning { path: planned.file.rel_path.clone(), message }] }, None)
+}
+
+/// Reads and processes one document now. A bug must cost one document, not
+/// the run: a panic is caught and the document reported.
+fn process_now(planned: &source::Planned, tagger: &Tagger) -> (ReadDoc, Option<BuiltDoc>) {
+    let mut read = source::read(planned);
     let built = read.doc.as_ref().and_then(|d| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| passages::build(d, tagger))).ok());
     if read.doc.is_some() && built.is_none() {
         read.warnings.push(Warning {
-            path: scan.docs[i].file.rel_path.clone(),
+            path: planned.file.rel_path.clone(),
             message: "internal error while processing this file: skipped (please report it with the file)".into(),
         });
     }
@@ -233,7 +273,9 @@ fn docs_in_corpus_order(scan: &Scan, mut entries: BTreeMap<String, DocEntry>, ca
     entries.retain(|path, _| present.contains(path.as_str()));
     let docs: Vec<DocEntry> = scan.docs.iter().filter_map(|p| entries.get(&p.file.rel_path).cloned()).collect();
     for (d, p) in docs.iter().zip(scan.docs.iter().filter(|p| entries.contains_key(&p.file.rel_path))) {
-        cache.files.entry(d.path.clone()).or_insert_with(|| (p.file.size, p.file.mtime_ns, d.content_hash.clone()));
+        if !d.content_hash.is_empty() {
+            cache.files.entry(d.path.clone()).or_insert_with(|| (p.file.size, p.file.mtime_ns, d.content_hash.clone()));
+        }
     }
     docs
 }
