@@ -2,26 +2,15 @@
 //! matter, and the files a corpus holds that folio does not read. The real
 //! binary on temporary corpora built from fixtures kept as text.
 
+mod common;
+use common::Env;
+
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("corpus")).unwrap();
-        Env { dir }
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-
     fn add(&self, name: &str, bytes: &[u8]) {
         let path = self.corpus().join(name);
         fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -2,26 +2,13 @@
 //! test, driven through the real binary. Nothing may panic, nothing readable
 //! may be lost, and every problem is named with its path.
 
+mod common;
+use common::Env;
+
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("corpus")).unwrap();
-        Env { dir }
-    }
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-    fn index(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
     fn write(&self, name: &str, bytes: impl AsRef<[u8]>) {
         let p = self.corpus().join(name);
         fs::create_dir_all(p.parent().unwrap()).unwrap();

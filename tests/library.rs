@@ -3,25 +3,14 @@
 //! Zotero/JabRef triples, `;` lists, spaces), only document formats read, and
 //! paths stored relative. The real binary on temporary folders.
 
+mod common;
+use common::Env;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("corpus")).unwrap();
-        Env { dir }
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-
     fn write(&self, rel: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();

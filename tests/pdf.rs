@@ -5,6 +5,9 @@
 //! A test that needs a missing system tool fails when CI=true and otherwise
 //! says loudly that it skipped.
 
+mod common;
+use common::Env;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -36,19 +39,7 @@ fn fixtures() -> &'static Path {
     })
 }
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("corpus")).unwrap();
-        Env { dir }
-    }
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
     fn add(&self, fixture: &str, name: &str) {
         fs::copy(fixtures().join(fixture), self.corpus().join(name)).unwrap();
     }

@@ -21,3 +21,26 @@ pub fn copy_seed_corpus(to: &Path) {
         fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+/// A scratch folder with an empty `corpus/` beside where the index goes:
+/// what most integration tests start from. Each test file adds its own
+/// methods (`impl Env { … }`) for what it writes and runs.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("corpus")).unwrap();
+        Env { dir }
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+}
