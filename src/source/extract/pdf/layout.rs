@@ -90,8 +90,6 @@ impl LLine {
 /// One physical page of layout.
 #[derive(Debug, Clone)]
 pub struct LPage {
-    #[allow(dead_code)] // kept for callers (e.g. landscape pages); unused here
-    pub width: f32,
     pub height: f32,
     /// Lines in poppler's order (which is a usable reading order for one
     /// column, but not trusted for two).

@@ -57,7 +57,7 @@ pub fn parse_reader<R: std::io::BufRead>(src: R) -> Result<Layout, String> {
         buf.clear();
         match r.read_event_into(&mut buf).map_err(|e| format!("bbox XHTML at byte {}: {e}", r.buffer_position()))? {
             Event::Start(e) => match e.local_name().as_ref() {
-                b"page" => layout.pages.push(LPage { width: attr_f32(&e, b"width"), height: attr_f32(&e, b"height"), lines: vec![] }),
+                b"page" => layout.pages.push(LPage { height: attr_f32(&e, b"height"), lines: vec![] }),
                 b"line" => line = Some(LLine { words: vec![], bbox: bbox_of(&e) }),
                 b"word" => {
                     in_word = Some(bbox_of(&e));
@@ -76,7 +76,7 @@ pub fn parse_reader<R: std::io::BufRead>(src: R) -> Result<Layout, String> {
             }
             // Pages without text come out as <page ...></page> or <page/>.
             Event::Empty(e) if e.local_name().as_ref() == b"page" => {
-                layout.pages.push(LPage { width: attr_f32(&e, b"width"), height: attr_f32(&e, b"height"), lines: vec![] })
+                layout.pages.push(LPage { height: attr_f32(&e, b"height"), lines: vec![] })
             }
             Event::Text(t) if in_word.is_some() || in_title => {
                 text.push_str(&t.decode().map_err(|e| e.to_string())?);
