@@ -194,3 +194,47 @@ fn an_update_that_only_adds_documents_ranks_like_a_full_build() {
         assert!(a == b, "{q}: updated and full indexes differ");
     }
 }
+
+/// Sets the modification time of every file and folder under `dir` (as if the corpus had been checked out long ago).
+fn set_times(dir: &Path, ago: std::time::Duration) {
+    let t = std::time::SystemTime::now() - ago;
+    for e in fs::read_dir(dir).unwrap().map(|e| e.unwrap()) {
+        if e.file_type().unwrap().is_dir() {
+            set_times(&e.path(), ago);
+        }
+        fs::File::open(e.path()).unwrap().set_modified(t).unwrap();
+    }
+    fs::File::open(dir).unwrap().set_modified(t).unwrap();
+}
+
+#[test]
+fn the_quick_freshness_stamp_never_hides_an_edit_or_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, index, cache) = (dir.path().join("corpus"), dir.path().join("index"), dir.path().join("cache"));
+    copy_corpus(&corpus);
+    set_times(&corpus, std::time::Duration::from_secs(7200));
+    let folio = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_folio")).env("XDG_CACHE_HOME", &cache).arg("--corpus").arg(&corpus).arg("--index").arg(&index).args(args).output().unwrap()
+    };
+    ok(folio(&["index"]));
+    let stamps = || fs::read_dir(cache.join("folio")).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("stamp-")).count();
+    assert_eq!(stamps(), 1, "a build of an old corpus leaves a stamp");
+    assert_eq!(folio(&["search", "xyzzyquux"]).status.code(), Some(1));
+
+    // An edit whose time is old too (a checkout, a copy keeping times): another time, so the stamp breaks.
+    let doc = fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|x| x == "txt")).unwrap();
+    let mut text = fs::read_to_string(&doc).unwrap();
+    text.push_str("\n\nThe xyzzyquux doctrine of cyber norms is the subject of this added paragraph, long enough to be a passage.\n");
+    fs::write(&doc, text).unwrap();
+    // Only the file's time changes (writing a file leaves its folder's time alone).
+    fs::File::open(&doc).unwrap().set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600)).unwrap();
+    let found = ok(folio(&["search", "xyzzyquux"]));
+    assert!(found.contains("xyzzyquux"), "{found}");
+
+    // A new file: its folder's time changes.
+    set_times(&corpus, std::time::Duration::from_secs(2000));
+    ok(folio(&["search", "xyzzyquux"]));
+    fs::write(corpus.join("added.md"), "# Added\n\nThe plughfrobnicate principle of due diligence in cyberspace is described in this new document.\n").unwrap();
+    let found = ok(folio(&["search", "plughfrobnicate"]));
+    assert!(found.contains("plughfrobnicate"), "{found}");
+}

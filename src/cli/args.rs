@@ -10,7 +10,7 @@ use folio::cite;
 /// `folio --version`: the version and the formats it reads and writes
 /// (kept in step with `store::SCHEMA_VERSION` and `wire::FORMAT_VERSION` by
 /// the test below).
-pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index schema 2, JSON format 1)");
+pub const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (index schema 3, JSON format 1)");
 
 /// The heading global options are listed under in every command's --help.
 const GLOBAL: &str = "Global options";

@@ -136,7 +136,7 @@ fn cmd_cite(config: &Config, id: &str, style: &StyleArgs, format: CiteFormatArg,
         Some(form) => {
             let p = present::passage(&open, id)?;
             let meta = present::Presenter::new(&open, &style).meta(&p.doc)?;
-            writeln!(out, "{}", cite::format_citation(&p.doc, &p.locator, &p.title, meta, form, &style)?)?;
+            writeln!(out, "{}", cite::format_citation(&p.doc, &p.locator, &p.title, &meta, form, &style)?)?;
         }
     }
     Ok(Outcome::Results)
@@ -167,9 +167,9 @@ fn cmd_show(config: &Config, id: &str, style: &StyleArgs, format: Format, out: &
 
 fn cmd_bib_stub(config: &Config, doc: &str, out: &mut dyn Write) -> Result<Outcome> {
     let open = open(config)?;
-    let m = &open.manifest;
-    let Some(entry) = m.docs.iter().find(|d| d.key == doc || d.path == doc) else {
-        let keys: Vec<&str> = m.docs.iter().map(|d| d.key.as_str()).take(10).collect();
+    let m = open.docs()?;
+    let Some(entry) = m.iter().find(|d| d.key == doc || d.path == doc) else {
+        let keys: Vec<&str> = m.iter().map(|d| d.key.as_str()).take(10).collect();
         return Err(anyhow!("no document `{doc}` in the index; documents: {}", keys.join(", ")));
     };
     if !entry.meta.guessed {

@@ -95,7 +95,7 @@ pub fn citations(open: &OpenIndex, response: &SearchResponse, form: cite::CiteFo
     if form == cite::CiteFormat::CslJson {
         let mut items: Vec<serde_json::Value> = vec![];
         for hit in &response.hits {
-            let item = cite::csl_json(presenter.meta(&hit.passage.doc)?, &hit.passage.title);
+            let item = cite::csl_json(&presenter.meta(&hit.passage.doc)?, &hit.passage.title);
             if !items.contains(&item) {
                 items.push(item);
             }
@@ -109,7 +109,7 @@ pub fn citations(open: &OpenIndex, response: &SearchResponse, form: cite::CiteFo
         if form == cite::CiteFormat::Bibtex && !seen.insert(p.doc.clone()) {
             continue;
         }
-        writeln!(out, "{}", cite::format_citation(&p.doc, &p.locator(), &p.title, presenter.meta(&p.doc)?, form, style)?)?;
+        writeln!(out, "{}", cite::format_citation(&p.doc, &p.locator(), &p.title, &presenter.meta(&p.doc)?, form, style)?)?;
     }
     Ok(())
 }

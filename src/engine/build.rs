@@ -17,7 +17,7 @@ use crate::source::{self, ReadDoc, Scan};
 use crate::store::freshness::{self, needs_full_rebuild, taxonomy_hash, Plan};
 use crate::store::generation::{self, IndexDir};
 use crate::store::manifest::MAX_RETIRED;
-use crate::store::{self, DocEntry, GenerationWriter, Manifest, OpenIndex, StatCache, SCHEMA_VERSION};
+use crate::store::{self, DocEntry, GenerationWriter, Manifest, ManifestHead, OpenIndex, StatCache, SCHEMA_VERSION};
 use crate::vocab::tagger::Tagger;
 use crate::vocab::taxonomy::Taxonomy;
 
@@ -84,6 +84,7 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     let thesaurus_json = serde_json::to_string(&thesaurus).map_err(|e| Error::InvalidArgument(e.to_string()))?;
     writer.publish(index_dir, &manifest, &thesaurus_json, live)?;
     cache.write(&index_dir.root);
+    store::stamp::remember(index_dir, scan);
     Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_unchanged: plan.unchanged })
 }
 
@@ -291,12 +292,13 @@ fn assemble_manifest(scan: &Scan, taxonomy: &Taxonomy, docs: Vec<DocEntry>, warn
         languages.extend(d.languages.iter().cloned());
     }
     let topics = taxonomy.topics.iter().map(|t| (t.id.clone(), t.label.clone(), topic_counts.get(t.id.as_str()).copied().unwrap_or(0))).collect();
-    Manifest {
+    let head = ManifestHead {
         schema_version: SCHEMA_VERSION,
         analyzer_version: crate::text::ANALYZER_VERSION,
         folio_version: env!("CARGO_PKG_VERSION").to_string(),
         taxonomy_hash: taxonomy_hash(scan),
         metadata_hash: scan.metadata_hash.clone(),
+        n_docs: docs.len(),
         n_passages: docs.iter().map(|d| d.n_passages).sum(),
         languages: languages.into_iter().collect(),
         topics,
@@ -304,7 +306,7 @@ fn assemble_manifest(scan: &Scan, taxonomy: &Taxonomy, docs: Vec<DocEntry>, warn
         taxonomy_source: scan.taxonomy.as_ref().map(|t| t.1.clone()),
         thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
         field_tokens,
-        docs,
         skipped: scan.skipped.clone(),
-    }
+    };
+    Manifest { head, docs }
 }

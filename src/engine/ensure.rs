@@ -25,8 +25,13 @@ impl Engine {
     /// Opens the index, first building it when it is missing or updating it
     /// when it is stale, saying so through the observer.
     pub fn open_fresh(&self, observer: &mut dyn Observer) -> Result<OpenIndex> {
+        if store::stamped_fresh(&self.index, &self.corpus)
+            && let Ok(open) = store::open(&self.index)
+        {
+            return Ok(open);
+        }
         let freshness = match store::open(&self.index) {
-            Ok(open) => match store::freshness_of(&open.manifest, &self.index, &self.corpus)? {
+            Ok(open) => match store::freshness(&self.index, &self.corpus)? {
                 Freshness::Fresh => return Ok(open),
                 stale => stale,
             },

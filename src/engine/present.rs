@@ -9,7 +9,7 @@ use crate::cite::{self, CitationStyle};
 use crate::error::{Error, Result};
 use crate::model::{passage_id, DocMeta, Passage};
 use crate::retrieve::{self, SearchRequest};
-use crate::store::OpenIndex;
+use crate::store::{DocEntry, OpenIndex};
 use crate::vocab::tagger::{Tagger, Tags};
 use crate::wire::{self, FormatVersion};
 
@@ -25,12 +25,17 @@ impl<'a> Presenter<'a> {
         Presenter { open, style, references: HashMap::new() }
     }
 
-    /// The document's metadata, from the manifest.
-    pub fn meta(&self, doc: &str) -> Result<&'a DocMeta> {
-        self.open.manifest.doc(doc).map(|d| &d.meta).ok_or_else(|| Error::IndexCorrupt {
+    /// The document's entry in the manifest.
+    fn entry(&self, doc: &str) -> Result<DocEntry> {
+        self.open.doc(doc)?.ok_or_else(|| Error::IndexCorrupt {
             path: self.open.path.clone(),
             message: format!("document `{doc}` is not in the index manifest; run `folio index --rebuild`"),
         })
+    }
+
+    /// The document's metadata, from the manifest.
+    pub fn meta(&self, doc: &str) -> Result<DocMeta> {
+        self.entry(doc).map(|d| d.meta)
     }
 
     /// The document's reference in the style: rendered when the document
@@ -39,12 +44,8 @@ impl<'a> Presenter<'a> {
         if let Some(r) = self.references.get(&p.doc) {
             return Ok(r.clone());
         }
-        if self.style.is_default()
-            && let Some(entry) = self.open.manifest.doc(&p.doc).filter(|d| !d.reference.is_empty())
-        {
-            return Ok(entry.reference.clone());
-        }
-        let text = cite::reference_text(self.meta(&p.doc)?, &p.title, self.style);
+        let entry = self.entry(&p.doc)?;
+        let text = if self.style.is_default() && !entry.reference.is_empty() { entry.reference } else { cite::reference_text(&entry.meta, &p.title, self.style) };
         self.references.insert(p.doc.clone(), text.clone());
         Ok(text)
     }
@@ -115,10 +116,11 @@ pub fn lookup(open: &OpenIndex, id: &str) -> Result<Lookup> {
         if let Some(p) = open.get_at(key, n)? {
             return Ok(Lookup::Found(p));
         }
-        (open.manifest.doc(key).map(|d| d.key.clone()), n)
+        (open.doc(key)?.map(|d| d.key), n)
     } else {
-        let retired = open.manifest.docs.iter().find_map(|d| d.retired.get(id).map(|n| (d.key.clone(), *n)));
-        let by_path = || passage_id::doc_part_of(id).and_then(|part| open.manifest.docs.iter().find(|d| passage_id::doc_part(&d.path) == part)).map(|d| (d.key.clone(), 1));
+        let docs = open.docs()?;
+        let retired = docs.iter().find_map(|d| d.retired.get(id).map(|n| (d.key.clone(), *n)));
+        let by_path = || passage_id::doc_part_of(id).and_then(|part| docs.iter().find(|d| passage_id::doc_part(&d.path) == part)).map(|d| (d.key.clone(), 1));
         match retired.or_else(by_path) {
             Some((key, n)) => (Some(key), n),
             None => (None, 0),
@@ -149,7 +151,7 @@ pub fn show(open: &OpenIndex, id: &str, style: &CitationStyle) -> Result<wire::S
 pub fn cite(open: &OpenIndex, id: &str, style: &CitationStyle) -> Result<wire::CiteResponse> {
     let p = passage(open, id)?;
     let meta = Presenter::new(open, style).meta(&p.doc)?;
-    let rendered = cite::render(meta, &p.title, Some(&p.locator), style)?;
+    let rendered = cite::render(&meta, &p.title, Some(&p.locator), style)?;
     Ok(wire::CiteResponse {
         folio_json: FormatVersion,
         id: p.id.clone(),

@@ -28,7 +28,7 @@ pub use decode::decode;
 pub use extract::{Extracted, Format};
 pub use hash::{hex, sha256_hex};
 pub use pair::{Entries, LibEntry};
-pub use walk::{find_all, find_files, FoundFile};
+pub use walk::{find_all, find_files, mtime_ns, FoundFile};
 
 pub const BIB_FILE: &str = "references.bib";
 pub const TAXONOMY_FILE: &str = "topics.toml";
@@ -60,6 +60,16 @@ fn read_optional(root: &Path, name: &str, warnings: &mut Vec<Warning>) -> Option
             None
         }
     }
+}
+
+/// Every file of the corpus root that is read as metadata or could become so
+/// (any `.bib` or `.json`, the taxonomy, the thesaurus), read or not.
+fn metadata_files(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = fs::read_dir(root)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| !n.starts_with('.') && walk::is_metadata_file(n)).map(|n| root.join(n)).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 /// The hash over the corpus's metadata files (libraries, taxonomy, thesaurus).
@@ -158,20 +168,36 @@ pub struct Scan {
     /// Files in the corpus folder that are not read as documents, with the
     /// reason (not warnings: `--strict` does not fail on them).
     pub skipped: Vec<Skipped>,
+    /// The folders listed, with their modification times.
+    pub folders: Vec<(PathBuf, i128)>,
+    /// Files the libraries name that do not exist.
+    pub absent: Vec<PathBuf>,
+    /// The metadata files read (libraries, taxonomy, thesaurus), by path.
+    pub metadata_files: Vec<PathBuf>,
+}
+
+impl Scan {
+    /// Each document file's path, size and modification time as listed.
+    pub fn document_stats(&self) -> impl Iterator<Item = (&Path, u64, i128)> {
+        self.docs.iter().map(|d| (d.file.path.as_path(), d.file.size, d.file.mtime_ns))
+    }
 }
 
 /// Lists the corpus and reads its metadata files, without reading documents.
 pub fn scan(root: &Path) -> Result<Scan> {
     let mut warnings = vec![];
-    let (mut files, mut skipped) = find_all(root, &mut warnings)?;
+    let walk::Listing { mut files, mut skipped, folders } = walk::listing(root, &mut warnings)?;
     let libraries = library_files(root, &mut warnings, &mut skipped);
     let taxonomy = read_optional(root, TAXONOMY_FILE, &mut warnings);
     let thesaurus = read_optional(root, THESAURUS_FILE, &mut warnings);
     let metadata_hash = hash_of(&libraries, &taxonomy, &thesaurus);
     let entries = read_libraries(&libraries, &mut warnings);
-    let docs = pair::pair(root, &mut files, &entries, &mut warnings, &mut skipped);
+    let metadata_files = metadata_files(root);
+    let mut found = pair::Found { warnings, skipped, absent: vec![] };
+    let docs = pair::pair(root, &mut files, &entries, &mut found);
+    let pair::Found { warnings, mut skipped, absent } = found;
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings, skipped })
+    Ok(Scan { root: root.to_path_buf(), docs, taxonomy, thesaurus, metadata_hash, warnings, skipped, folders, absent, metadata_files })
 }
 
 /// The content hash of a file: `cached` (size, modification time, hash) when

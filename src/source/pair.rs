@@ -86,7 +86,8 @@ fn file_name(path: &str) -> &str {
 
 /// Where each entry's `file` field points: corpus files it names (by relative
 /// path) and attachments outside the corpus, which are added to `files`.
-fn entries_by_file(root: &Path, entries: &Entries, files: &mut Vec<FoundFile>, warnings: &mut Vec<Warning>, skipped: &mut Vec<Skipped>) -> BTreeMap<String, String> {
+fn entries_by_file(root: &Path, entries: &Entries, files: &mut Vec<FoundFile>, found: &mut Found) -> BTreeMap<String, String> {
+    let Found { warnings, skipped, absent } = found;
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let corpus_files: Vec<FoundFile> = files.clone();
     let mut by_file: BTreeMap<String, String> = BTreeMap::new();
@@ -126,6 +127,7 @@ fn entries_by_file(root: &Path, entries: &Entries, files: &mut Vec<FoundFile>, w
                     rel
                 }
                 Err(_) => {
+                    absent.push(target.clone());
                     // Not found: a corpus document of the same file name is taken.
                     let name = file_name(trimmed);
                     match corpus_files.iter().find(|f| file_name(&f.rel_path) == name && !by_file.contains_key(&f.rel_path)) {
@@ -158,10 +160,20 @@ fn entries_by_file(root: &Path, entries: &Entries, files: &mut Vec<FoundFile>, w
     by_file
 }
 
+/// What pairing reports besides the plan.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub warnings: Vec<Warning>,
+    pub skipped: Vec<Skipped>,
+    /// Files the libraries name that do not exist: if one appears, the plan changes.
+    pub absent: Vec<PathBuf>,
+}
+
 /// Plans every file: its key, its metadata and the hash of its entry. Files
 /// outside the corpus that entries attach are added to `files`.
-pub fn pair(root: &Path, files: &mut Vec<FoundFile>, entries: &Entries, warnings: &mut Vec<Warning>, skipped: &mut Vec<Skipped>) -> Vec<Planned> {
-    let by_file = entries_by_file(root, entries, files, warnings, skipped);
+pub fn pair(root: &Path, files: &mut Vec<FoundFile>, entries: &Entries, found: &mut Found) -> Vec<Planned> {
+    let by_file = entries_by_file(root, entries, files, found);
+    let Found { warnings, skipped, .. } = found;
     // Skipped attachments are not indexed.
     let dropped: HashSet<String> = skipped.iter().map(|s| s.path.clone()).collect();
     files.retain(|f| !dropped.contains(&f.rel_path) || by_file.contains_key(&f.rel_path));

@@ -22,7 +22,7 @@ pub struct FoundFile {
     pub mtime_ns: i128,
 }
 
-fn mtime_ns(meta: &fs::Metadata) -> i128 {
+pub fn mtime_ns(meta: &fs::Metadata) -> i128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -58,20 +58,35 @@ fn skip_reason(name: &str) -> String {
 /// Like [`find_files`], with every entry that is not read: hidden files and
 /// folders, files in formats folio does not read (by path and reason, sorted).
 pub fn find_all(root: &Path, warnings: &mut Vec<Warning>) -> Result<(Vec<FoundFile>, Vec<Skipped>)> {
+    listing(root, warnings).map(|l| (l.files, l.skipped))
+}
+
+/// What a walk of the corpus folder saw.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub files: Vec<FoundFile>,
+    pub skipped: Vec<Skipped>,
+    /// Every folder listed, with its modification time: a folder's time
+    /// changes when an entry is added, removed or renamed in it, which is how
+    /// a quick freshness check sees new files without listing folders again.
+    pub folders: Vec<(PathBuf, i128)>,
+}
+
+/// Like [`find_all`], with the folders listed.
+pub fn listing(root: &Path, warnings: &mut Vec<Warning>) -> Result<Listing> {
     let meta = fs::metadata(root).map_err(|source| Error::CorpusMissing { path: root.to_path_buf(), source })?;
     if !meta.is_dir() {
         return Err(Error::CorpusNotADirectory { path: root.to_path_buf() });
     }
-    let mut out = vec![];
-    let mut skipped = vec![];
+    let mut listing = Listing { folders: vec![(root.to_path_buf(), mtime_ns(&meta))], ..Listing::default() };
     let mut visited = HashSet::new();
-    walk(root, root, 0, &mut visited, &mut out, &mut skipped, warnings);
-    out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
-    Ok((out, skipped))
+    walk(root, root, 0, &mut visited, &mut listing, warnings);
+    listing.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    listing.skipped.sort_by(|a: &Skipped, b: &Skipped| a.path.cmp(&b.path));
+    Ok(listing)
 }
 
-fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, out: &mut Vec<FoundFile>, skipped: &mut Vec<Skipped>, warnings: &mut Vec<Warning>) {
+fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, listing: &mut Listing, warnings: &mut Vec<Warning>) {
     let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
     if depth > MAX_DEPTH {
         warnings.push(Warning { path: rel(dir), message: format!("folder nested deeper than {MAX_DEPTH} levels: not read") });
@@ -103,7 +118,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
         let path = entry.path();
         if name.starts_with('.') {
             let folder = entry.file_type().is_ok_and(|t| t.is_dir());
-            skipped.push(Skipped { path: rel(&path), reason: if folder { "hidden folder".into() } else { "hidden file".into() } });
+            listing.skipped.push(Skipped { path: rel(&path), reason: if folder { "hidden folder".into() } else { "hidden file".into() } });
             continue;
         }
         // Follow symlinks (metadata() resolves them; a dangling link is
@@ -118,18 +133,19 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut HashSet<PathBuf>, o
         };
         if meta.is_dir() && is_index_folder(&path) {
             // An index folder kept inside the corpus: one line, not its files.
-            skipped.push(Skipped { path: rel(&path), reason: "folio index folder".into() });
+            listing.skipped.push(Skipped { path: rel(&path), reason: "folio index folder".into() });
         } else if meta.is_dir() {
-            walk(root, &path, depth + 1, visited, out, skipped, warnings);
+            listing.folders.push((path.clone(), mtime_ns(&meta)));
+            walk(root, &path, depth + 1, visited, listing, warnings);
         } else if meta.is_file() {
             let rel_path = rel(&path);
             if Format::of(&rel_path).is_some() {
-                out.push(FoundFile { rel_path, path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
+                listing.files.push(FoundFile { rel_path, path: path.clone(), size: meta.len(), mtime_ns: mtime_ns(&meta) });
             } else if !is_metadata_file(&rel_path) {
-                skipped.push(Skipped { reason: skip_reason(&name), path: rel_path });
+                listing.skipped.push(Skipped { reason: skip_reason(&name), path: rel_path });
             }
         } else {
-            skipped.push(Skipped { path: rel(&path), reason: "not a regular file".into() });
+            listing.skipped.push(Skipped { path: rel(&path), reason: "not a regular file".into() });
         }
     }
 }

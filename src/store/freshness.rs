@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::generation::IndexDir;
 use super::manifest::{DocEntry, Manifest, StatCache};
+use super::stamp::Stamp;
 use crate::error::Result;
 use crate::source::{self, Scan};
 
@@ -46,6 +47,8 @@ pub struct Plan {
     pub delete_keys: Vec<String>,
     pub unchanged: usize,
     pub reasons: Vec<String>,
+    /// Size, time and content hash of every document whose content was compared.
+    pub hashed: StatCache,
 }
 
 pub fn plan(manifest: &Manifest, scan: &Scan, cache: &StatCache) -> Plan {
@@ -63,7 +66,11 @@ pub fn plan(manifest: &Manifest, scan: &Scan, cache: &StatCache) -> Plan {
                 plan.changed.push(i);
             }
             Some(prev) => {
-                if source::content_hash(&planned.file, cache.files.get(&planned.file.rel_path)) == prev.content_hash {
+                let hash = source::content_hash(&planned.file, cache.files.get(&planned.file.rel_path));
+                if !hash.is_empty() {
+                    plan.hashed.files.insert(planned.file.rel_path.clone(), (planned.file.size, planned.file.mtime_ns, hash.clone()));
+                }
+                if hash == prev.content_hash {
                     plan.unchanged += 1;
                 } else {
                     plan.reasons.push(format!("changed file {}", planned.file.rel_path));
@@ -102,7 +109,30 @@ pub fn freshness_of(manifest: &Manifest, index_dir: &IndexDir, corpus_root: &Pat
     if let Some(reason) = needs_full_rebuild(manifest, &scan) {
         return Ok(Freshness::Stale(vec![reason]));
     }
-    let plan = plan(manifest, &scan, &&StatCache::read(&index_dir.root));
-    Ok(if plan.reasons.is_empty() { Freshness::Fresh } else { Freshness::Stale(plan.reasons) })
+    let cache = StatCache::read(&index_dir.root);
+    let plan = plan(manifest, &scan, &cache);
+    if !plan.reasons.is_empty() {
+        return Ok(Freshness::Stale(plan.reasons));
+    }
+    // Fresh: remember the hashes and the stats, so that the next check reads neither files nor folders.
+    if plan.hashed.files != cache.files {
+        plan.hashed.write(&index_dir.root);
+    }
+    if let Some(stamp) = index_dir.live().as_deref().and_then(generation_name).and_then(|g| Stamp::of(&scan, g)) {
+        stamp.write(&index_dir.root);
+    }
+    Ok(Freshness::Fresh)
+}
+
+/// Whether the quick check says the live index matches the corpus: the
+/// stamp of its last full check holds (one stat per file and folder).
+pub fn stamped_fresh(index_dir: &IndexDir, corpus_root: &Path) -> bool {
+    let live = index_dir.live();
+    let Some(name) = live.as_deref().and_then(generation_name) else { return false };
+    Stamp::read(&index_dir.root).is_some_and(|s| s.holds(name, corpus_root))
+}
+
+fn generation_name(live: &Path) -> Option<&str> {
+    live.file_name()?.to_str()
 }
 

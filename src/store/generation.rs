@@ -3,7 +3,8 @@
 //! - `CURRENT` — the name of the live generation folder, replaced atomically
 //!   (written beside, then renamed), so a reader sees the old or the new index,
 //!   never half of one;
-//! - `gen-<id>/` — one tantivy index plus `folio.json`, the manifest;
+//! - `gen-<id>/` — one tantivy index plus the manifest (`folio.json`, its
+//!   head, and `docs.jsonl`, one line per document);
 //! - `.lock` — held by the one `folio index` allowed to write at a time;
 //! - `.build-*` — a build in progress; left over only by a killed build, and
 //!   cleaned up by the next one.
@@ -107,7 +108,8 @@ pub fn canonicalize(dir: &Path, manifest: &Manifest) -> Result<()> {
     let meta_path = dir.join("meta.json");
     let text = fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
     let mut meta: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::IndexCorrupt { path: meta_path.clone(), message: e.to_string() })?;
-    let identity = serde_json::to_string(manifest).unwrap_or_default();
+    let (head, docs) = manifest.to_files();
+    let identity = format!("{head}\0{docs}");
     let digest = sha256_hex(identity.as_bytes());
     let new_id = &digest[..32];
     let hyphenated = format!("{}-{}-{}-{}-{}", &new_id[..8], &new_id[8..12], &new_id[12..16], &new_id[16..20], &new_id[20..32]);
@@ -154,7 +156,7 @@ pub fn canonicalize(dir: &Path, manifest: &Manifest) -> Result<()> {
 /// left by updates is not taken for the canonical one a rebuild writes.
 fn generation_name(dir: &Path) -> Result<String> {
     let mut identity = String::new();
-    for name in [super::MANIFEST, "meta.json"] {
+    for name in [super::MANIFEST, super::DOCS, "meta.json"] {
         let path = dir.join(name);
         identity.push_str(&fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?);
         identity.push('\0');

@@ -1,6 +1,6 @@
 //! The on-disk index, and the only module that writes it: the tantivy schema
-//! and its analyzers, the manifest and stat cache, freshness and update
-//! planning, generations with atomic replacement, the generation writer, the
+//! and its analyzers, the manifest and stat cache, freshness (with its quick
+//! stamp) and update planning, generations with atomic replacement, the generation writer, the
 //! reader, and the statistics searches score with.
 //!
 //! **Invariant:** only `store` writes the index folder.
@@ -11,20 +11,23 @@ pub mod generation;
 pub mod manifest;
 pub mod reader;
 pub mod schema;
+pub mod stamp;
 pub mod stats;
 pub mod writer;
 
-pub use freshness::{freshness, freshness_of, Freshness, Plan};
+pub use freshness::{freshness, freshness_of, stamped_fresh, Freshness, Plan};
 pub use generation::IndexDir;
-pub use manifest::{DocEntry, Manifest, StatCache};
+pub use manifest::{DocEntry, DocTable, Manifest, ManifestHead, StatCache};
 pub use reader::{open, OpenIndex};
 pub use schema::{Fields, FACETS};
 pub use writer::GenerationWriter;
 
 /// Bump when the schema or the manifest changes: older indexes are refused.
 /// 2: passages store their locator instead of a rendered citation.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: document entries moved from `folio.json` to `docs.jsonl`.
+pub const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "folio.json";
+const DOCS: &str = "docs.jsonl";
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".lock";
 const THESAURUS_CACHE: &str = "thesaurus.json";

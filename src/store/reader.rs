@@ -9,7 +9,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::generation::IndexDir;
-use super::manifest::{read_manifest, Manifest};
+use super::manifest::{read_head, DocEntry, DocTable, ManifestHead};
 use super::schema::{schema, Fields};
 use super::THESAURUS_CACHE;
 use crate::error::{Error, Result};
@@ -23,7 +23,11 @@ pub struct OpenIndex {
     pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
-    pub manifest: Manifest,
+    /// The manifest's head; documents' entries are read on demand from `docs`.
+    pub manifest: ManifestHead,
+    docs: DocTable,
+    /// Every document's entry, read the first time something needs them all.
+    all_docs: std::sync::OnceLock<Vec<DocEntry>>,
     pub path: PathBuf,
     pub taxonomy: Taxonomy,
     pub thesaurus: Thesaurus,
@@ -82,7 +86,8 @@ pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
 fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
     // CURRENT is read once: the manifest and the segments come from the same generation.
     let live = index_dir.live().ok_or_else(|| Error::IndexMissing { path: index_dir.root.clone() })?;
-    let manifest = read_manifest(&live, &index_dir.root)?;
+    let manifest = read_head(&live, &index_dir.root)?;
+    let docs = DocTable::open(&live)?;
     let directory = tantivy::directory::MmapDirectory::open(&live).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
     let index = Index::open(Published(directory)).map_err(|e| Error::IndexCorrupt { path: live.clone(), message: format!("{e}; run `folio index --rebuild`") })?;
     super::analyzer::register(&index);
@@ -98,10 +103,27 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
         (None, Some(src)) => Thesaurus::parse(src, source::THESAURUS_FILE)?,
         (None, None) => Thesaurus::builtin(),
     };
-    Ok(OpenIndex { index, reader, fields, manifest, path: live, taxonomy, thesaurus })
+    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus })
 }
 
 impl OpenIndex {
+    /// The entry of a document, by key (read from the document table alone).
+    pub fn doc(&self, key: &str) -> Result<Option<DocEntry>> {
+        match self.all_docs.get() {
+            Some(all) => Ok(all.iter().find(|d| d.key == key).cloned()),
+            None => self.docs.get(key),
+        }
+    }
+
+    /// Every document's entry, in corpus order (read once, then kept).
+    pub fn docs(&self) -> Result<&[DocEntry]> {
+        if let Some(all) = self.all_docs.get() {
+            return Ok(all);
+        }
+        let all = self.docs.all()?;
+        Ok(self.all_docs.get_or_init(|| all))
+    }
+
     /// The passage stored for a tantivy document.
     pub fn passage(&self, searcher: &tantivy::Searcher, addr: tantivy::DocAddress) -> Result<Passage> {
         use tantivy::schema::Value;
@@ -113,7 +135,7 @@ impl OpenIndex {
     /// Every passage in corpus order (documents by path, then paragraphs).
     pub fn all_passages(&self) -> Result<Vec<Passage>> {
         let searcher = self.reader.searcher();
-        let order: BTreeMap<&str, usize> = self.manifest.docs.iter().enumerate().map(|(i, d)| (d.key.as_str(), i)).collect();
+        let order: BTreeMap<&str, usize> = self.docs()?.iter().enumerate().map(|(i, d)| (d.key.as_str(), i)).collect();
         let mut passages = vec![];
         for (seg_ord, reader) in searcher.segment_readers().iter().enumerate() {
             for doc in reader.doc_ids_alive() {

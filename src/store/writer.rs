@@ -12,7 +12,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 use super::generation::{self, canonicalize, write_synced, IndexDir};
 use super::manifest::Manifest;
 use super::schema::{index_settings, schema, to_document, Fields};
-use super::{MANIFEST, THESAURUS_CACHE};
+use super::{DOCS, MANIFEST, THESAURUS_CACHE};
 use crate::error::{Error, Result};
 use crate::model::Passage;
 
@@ -91,9 +91,9 @@ impl GenerationWriter {
         writer.wait_merging_threads()?;
         canonicalize(&build_dir, manifest)?;
         write_synced(&build_dir.join(THESAURUS_CACHE), thesaurus_json.as_bytes())?;
-        let manifest_path = build_dir.join(MANIFEST);
-        let json = serde_json::to_string(manifest).map_err(|e| Error::IndexCorrupt { path: manifest_path.clone(), message: e.to_string() })?;
-        write_synced(&manifest_path, json.as_bytes())?;
+        let (head, docs) = manifest.to_files();
+        write_synced(&build_dir.join(MANIFEST), head.as_bytes())?;
+        write_synced(&build_dir.join(DOCS), docs.as_bytes())?;
         generation::share_tree(&build_dir);
         generation::sync_dir(&build_dir);
         generation::publish(index_dir, &build_dir, previous)
@@ -105,7 +105,7 @@ impl GenerationWriter {
 fn link_segments(live: &Path, build_dir: &Path) -> Result<()> {
     for e in fs::read_dir(live).map_err(|e| Error::io(live, e))?.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        if name == MANIFEST || name == THESAURUS_CACHE || name.starts_with(".tantivy-") {
+        if name == MANIFEST || name == DOCS || name == THESAURUS_CACHE || name.starts_with(".tantivy-") {
             continue;
         }
         let to = build_dir.join(&name);
