@@ -62,17 +62,19 @@ fn cmd_status(home: &Path, out: &mut dyn Write) -> Result<Outcome> {
     let shipped = embed::shipped().id();
     writeln!(out, "static model: {} ({} dimensions, sha256 {}), built in", shipped.name, shipped.dim, &shipped.sha256[..12])?;
     let dir = embed::model_dir(home, install::ENCODER_NAME);
-    match install::installed_dir(home) {
+    let installed = match install::installed_dir(home) {
         Ok(Some(_)) => {
             writeln!(out, "encoder: {} installed in {} (sha256 verified)", install::ENCODER_NAME, dir.display())?;
-            writeln!(out, "`folio index` uses: {}", install::ENCODER_NAME)?;
-            Ok(Outcome::Results)
+            true
         }
         Ok(None) => {
             writeln!(out, "encoder: not installed (would be in {}); run `folio model install`", dir.display())?;
-            writeln!(out, "`folio index` uses: {}", shipped.name)?;
-            Ok(Outcome::NoResults)
+            false
         }
         Err(e) => bail!("the encoder in {} cannot be used: {e}", dir.display()),
-    }
+    };
+    // What `folio index` will actually get, through the same call it makes.
+    let chosen = embed::default_embedder()?;
+    writeln!(out, "`folio index` uses: {} ({} dimensions)", chosen.id().name, chosen.id().dim)?;
+    Ok(if installed { Outcome::Results } else { Outcome::NoResults })
 }
