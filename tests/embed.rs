@@ -249,6 +249,10 @@ fn an_installed_folder_with_a_wrong_file_is_an_error_not_a_fallback() {
     fake_model(&embed::model_dir(tmp.path(), install::ENCODER_NAME));
     let err = embed::installed(tmp.path()).err().expect("a damaged install is an error");
     assert!(matches!(err, EmbedError::Checksum { .. }), "{err}");
+    // A file missing beside the weights says so, and how to repair it.
+    std::fs::remove_file(embed::model_dir(tmp.path(), install::ENCODER_NAME).join("vocab.txt")).unwrap();
+    let err = embed::installed(tmp.path()).err().expect("an incomplete install is an error");
+    assert!(err.to_string().contains("missing") && err.to_string().contains("folio model install --force"), "{err}");
 }
 
 fn folio(home: &Path, args: &[&str]) -> std::process::Output {
