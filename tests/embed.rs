@@ -56,6 +56,10 @@ fn shipped_vectors_have_unit_length_and_the_same_bits_every_time() {
         assert!((norm(v) - 1.0).abs() < 1e-5, "{t:?}: norm {}", norm(v));
     }
     let batch = m.embed_batch(&texts);
+    // A batch large enough to be spread over threads gives the same bits too.
+    let many: Vec<&str> = texts.iter().cycle().take(texts.len() * 40).copied().collect();
+    let big = m.embed_batch(&many);
+    assert!(many.iter().zip(&big).all(|(t, v)| bits(v) == bits(&first[texts.iter().position(|x| x == t).unwrap()])));
     let threaded: Vec<Vec<f32>> = std::thread::scope(|s| {
         let hs: Vec<_> = texts.iter().map(|t| s.spawn(move || m.embed(t))).collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
