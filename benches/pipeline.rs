@@ -124,8 +124,10 @@ impl<T: TokenStream> TokenStream for EnStemStream<T> {
     }
 }
 
-/// Plain tantivy: paragraphs (blank-line separated) into one stemmed text field.
-fn plain_tantivy(corpus: &Path, out: &Path) -> (Duration, usize) {
+/// Plain tantivy: the passages folio produced (same paragraphs, same count),
+/// each a document with its key and one stemmed, stored text field; the
+/// writer's default two threads on this machine, like folio's build.
+fn plain_tantivy(passages: &[(String, String)], out: &Path) -> (Duration, usize) {
     let _ = fs::remove_dir_all(out);
     fs::create_dir_all(out).unwrap();
     let mut b = Schema::builder();
@@ -133,18 +135,12 @@ fn plain_tantivy(corpus: &Path, out: &Path) -> (Duration, usize) {
     let text = b.add_text_field("text", TextOptions::default().set_stored().set_indexing_options(TextFieldIndexing::default().set_tokenizer("en_stem")));
     let index = tantivy::Index::create_in_dir(out, b.build()).unwrap();
     index.tokenizers().register("en_stem", TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).filter(EnStem).build());
-    let mut names: Vec<_> = fs::read_dir(corpus).unwrap().map(|e| e.unwrap().path()).collect();
-    names.sort();
     let started = Instant::now();
     let mut writer: tantivy::IndexWriter = index.writer(256 << 20).unwrap();
     let mut n = 0;
-    for p in names {
-        let body = String::from_utf8_lossy(&fs::read(&p).unwrap()).into_owned();
-        let k = p.file_name().unwrap().to_string_lossy().to_string();
-        for para in body.split("\n\n").filter(|s| !s.trim().is_empty()) {
-            writer.add_document(tantivy::doc!(key => k.clone(), text => para)).unwrap();
-            n += 1;
-        }
+    for (k, para) in passages {
+        writer.add_document(tantivy::doc!(key => k.clone(), text => para.clone())).unwrap();
+        n += 1;
     }
     writer.commit().unwrap();
     writer.wait_merging_threads().unwrap();
@@ -181,6 +177,32 @@ fn request(q: &str, filters: &[&str], first_doc: &str) -> SearchRequest {
 
 fn folio_bin() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/folio")
+}
+
+/// Medians of a search's phases in-process (freshness by stamp, opening,
+/// searching, citing), then the rest of the whole-process time, then that time.
+fn phases(corpus: &Path, index_dir: &Path, whole: Duration) -> [Duration; 6] {
+    let dir = IndexDir::new(index_dir);
+    let style = folio::cite::CitationStyle::named(folio::cite::DEFAULT_STYLE).unwrap();
+    let req = SearchRequest { query: "interrupt".into(), limit: 10, ..SearchRequest::default() };
+    let median = |f: &mut dyn FnMut()| {
+        let mut samples: Vec<Duration> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect();
+        percentile(&mut samples, 0.5)
+    };
+    let fresh = median(&mut || assert!(store::stamped_fresh(&dir, corpus), "the stamp holds after a search"));
+    let open_time = median(&mut || drop(store::open(&dir).unwrap()));
+    let open = store::open(&dir).unwrap();
+    let searched = median(&mut || drop(search::search(&open, &req).unwrap()));
+    let presented = median(&mut || drop(folio::engine::present::search(&open, &req, &style).unwrap()));
+    let cited = presented.saturating_sub(searched);
+    let rest = whole.saturating_sub(fresh + open_time + presented);
+    [fresh, open_time, searched, cited, rest, whole]
 }
 
 /// Median wall time of a whole command, run `n` times.
@@ -245,19 +267,21 @@ fn main() {
     }
     let mb = base_bytes as f64 / 1e6;
     let (folio_time, folio_passages) = build_index(&base, &work.join("index-base"));
-    let (plain_time, plain_docs) = plain_tantivy(&base, &work.join("plain-base"));
+    let base_open = store::open(&IndexDir::new(work.join("index-base"))).unwrap();
+    let texts: Vec<(String, String)> = base_open.all_passages().unwrap().into_iter().map(|p| (p.doc, p.text)).collect();
+    let (plain_time, plain_docs) = plain_tantivy(&texts, &work.join("plain-base"));
+    assert_eq!(plain_docs, folio_passages, "plain tantivy indexes folio's own passages");
     let folio_mbs = mb / folio_time.as_secs_f64();
     let plain_mbs = mb / plain_time.as_secs_f64();
     writeln!(report, "## Indexing throughput ({mb:.1} MB of text)\n").unwrap();
     writeln!(report, "| | time | MB/s | passages/s |\n|---|---|---|---|").unwrap();
     writeln!(report, "| folio full pipeline (clean, structure, language, tags, citations, index) | {:.2} s | {folio_mbs:.2} | {:.0} |", folio_time.as_secs_f64(), folio_passages as f64 / folio_time.as_secs_f64()).unwrap();
-    writeln!(report, "| plain tantivy, `en_stem`-equivalent analyzer, paragraphs | {:.2} s | {plain_mbs:.2} | {:.0} |", plain_time.as_secs_f64(), plain_docs as f64 / plain_time.as_secs_f64()).unwrap();
+    writeln!(report, "| plain tantivy, `en_stem`-equivalent analyzer, folio's {plain_docs} passages (same count) | {:.2} s | {plain_mbs:.2} | {:.0} |", plain_time.as_secs_f64(), plain_docs as f64 / plain_time.as_secs_f64()).unwrap();
     writeln!(report, "\nfolio / plain tantivy throughput: **{:.0}%** (target ≥ 60%).\n", 100.0 * folio_mbs / plain_mbs).unwrap();
     println!("throughput: folio {folio_mbs:.2} MB/s, tantivy {plain_mbs:.2} MB/s");
     // Passages per source file, from the base build (file c00-NAME → NAME).
-    let base_open = store::open(&IndexDir::new(work.join("index-base"))).unwrap();
     let passages_of: std::collections::HashMap<String, usize> =
-        base_open.manifest.docs.iter().map(|d| (d.path.trim_start_matches("c00-").to_string(), d.n_passages)).collect();
+        base_open.docs().unwrap().iter().map(|d| (d.path.trim_start_matches("c00-").to_string(), d.n_passages)).collect();
     drop(base_open);
     let index_bytes = dir_size(&work.join("index-base"));
     writeln!(report, "Index size: {:.2} MB on disk per MB of text ({} passages).\n", index_bytes as f64 / base_bytes as f64, folio_passages).unwrap();
@@ -267,23 +291,19 @@ fn main() {
     writeln!(report, "## Query latency\n\nIn-process `search::search` (query parsing, thesaurus, BM25 over every language field, facets, snippets, citations), 10 hits; 50 runs after a warm-up. Whole process: `folio search QUERY --limit 10` (freshness check of the corpus, open, search, print), median of 20 runs, next to `rg -c` over the same files.\n").unwrap();
     writeln!(report, "| passages | files | query | p50 ms | p99 ms |\n|---|---|---|---|---|").unwrap();
     let mut whole_rows = vec![];
+    let mut phase_rows = vec![];
     for &target in scales {
         let corpus = work.join(format!("corpus-{target}"));
         let index_dir = work.join(format!("index-{target}"));
         let bytes = make_corpus(&corpus, &files, target, &passages_of);
         let n_files = fs::read_dir(&corpus).unwrap().count();
-        let peak = if target >= 1_000_000 {
-            let _ = fs::remove_dir_all(&index_dir);
-            let t = Instant::now();
-            let peak = peak_rss_kb(&["--corpus", corpus.to_str().unwrap(), "--index", index_dir.to_str().unwrap(), "index"]);
-            Some((peak, t.elapsed()))
-        } else {
-            build_index(&corpus, &index_dir);
-            None
-        };
+        // Whole-process `folio index` from scratch at every scale: the time and memory curve.
+        let _ = fs::remove_dir_all(&index_dir);
+        let t = Instant::now();
+        let peak = Some((peak_rss_kb(&["--corpus", corpus.to_str().unwrap(), "--index", index_dir.to_str().unwrap(), "index"]), t.elapsed()));
         let open = store::open(&IndexDir::new(&index_dir)).unwrap();
         let n = open.manifest.n_passages;
-        let first_doc = open.manifest.docs[0].key.clone();
+        let first_doc = open.docs().unwrap()[0].key.clone();
         for (name, q, filters) in QUERIES {
             let req = request(q, filters, &first_doc);
             search::search(&open, &req).unwrap();
@@ -310,6 +330,7 @@ fn main() {
                 c
             })
         });
+        phase_rows.push((n, phases(&corpus, &index_dir, folio_ms)));
         whole_rows.push((n, n_files, bytes, folio_ms, rg, peak));
         drop(open);
     }
@@ -317,11 +338,20 @@ fn main() {
     for (n, _, bytes, f, rg, _) in &whole_rows {
         writeln!(report, "| {n} | {:.0} | {} | {} |", *bytes as f64 / 1e6, ms(*f), rg.map_or("rg not installed".into(), ms)).unwrap();
     }
+    writeln!(report, "\nWhere a whole-process `folio search interrupt --limit 10` goes (medians of 20 in-process runs of each phase; \"process and printing\" is the whole-process median minus the phases: start-up, argument parsing, output):\n").unwrap();
+    writeln!(report, "| passages | freshness (stamp) | open index | query, facets, snippets | citations | process and printing | whole |\n|---|---|---|---|---|---|---|").unwrap();
+    for (n, p) in &phase_rows {
+        writeln!(report, "| {n} | {} | {} | {} | {} | {} | {} |", ms(p[0]), ms(p[1]), ms(p[2]), ms(p[3]), ms(p[4]), ms(p[5])).unwrap();
+    }
+    writeln!(report, "\n## Indexing at each scale (whole process, from scratch)\n\n| passages | text MB | `folio index` s | peak resident memory |\n|---|---|---|---|").unwrap();
     for (n, _, bytes, _, _, peak) in &whole_rows {
         if let Some((kb, time)) = peak {
-            writeln!(report, "\n## Indexing 1M passages\n\n{n} passages ({:.0} MB of text) indexed by `folio index` in {:.1} s; peak resident memory {} (target ≤ 8 GiB).", *bytes as f64 / 1e6, time.as_secs_f64(), kb.map_or("not measured (/usr/bin/time missing)".to_string(), |k| format!("{:.2} GiB", k as f64 / 1024.0 / 1024.0))).unwrap();
+            let memory = kb.map_or("not measured (/usr/bin/time missing)".to_string(), |k| format!("{:.2} GiB", k as f64 / 1024.0 / 1024.0));
+            writeln!(report, "| {n} | {:.0} | {:.1} | {memory} |", *bytes as f64 / 1e6, time.as_secs_f64()).unwrap();
+            println!("index {n} passages: {:.1} s, {memory}", time.as_secs_f64());
         }
     }
+    writeln!(report, "\nTargets at 1M passages: under 10 minutes, under 2 GiB, search under 50 ms whole-process.").unwrap();
 
     // 3. Re-indexing one changed document at 100k passages.
     let corpus = work.join("corpus-100000");
@@ -337,6 +367,10 @@ fn main() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
         writeln!(report, "\n## Incremental update\n\nOne document changed in the 100k-passage corpus: `folio index` re-indexed {} document(s) and kept {} in {:.2} s, whole process (target < 1 s).", v["reindexed"], v["unchanged"], elapsed.as_secs_f64()).unwrap();
         println!("incremental: {:.2} s", elapsed.as_secs_f64());
+    }
+    // Where the time goes, from a profiler: kept by hand in benches/PROFILE.md (perf record; see there).
+    if let Ok(profile) = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/PROFILE.md")) {
+        writeln!(report, "\n{}", profile.trim_end()).unwrap();
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/RESULTS.md");
     fs::write(&path, report).unwrap();
