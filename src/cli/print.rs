@@ -115,6 +115,11 @@ pub fn citations(open: &OpenIndex, response: &SearchResponse, form: cite::CiteFo
 }
 
 /// Why each topic was (·) or was not (✓ marks the assigned ones) given.
+/// ", near “attack”" for a term that counted because of a context word.
+fn near(e: &folio::vocab::tagger::Evidence) -> String {
+    e.near.as_ref().map_or(String::new(), |n| format!(", near “{n}”"))
+}
+
 pub fn evidence(tags: &Tags, out: &mut dyn Write) -> Result<()> {
     for (topic, evidence) in &tags.evidence {
         let assigned = if tags.topics.contains(topic) { "✓" } else { "·" };
@@ -122,8 +127,8 @@ pub fn evidence(tags: &Tags, out: &mut dyn Write) -> Result<()> {
             .iter()
             .map(|e| match e.source {
                 "document" => e.term.clone(),
-                "heading" => format!("heading: {} ×{} (w {})", e.term, e.count, e.weight),
-                _ => format!("{} ×{} (w {})", e.term, e.count, e.weight),
+                "heading" => format!("heading: {} ×{} (w {}{})", e.term, e.count, e.weight, near(e)),
+                _ => format!("{} ×{} (w {}{})", e.term, e.count, e.weight, near(e)),
             })
             .collect();
         writeln!(out, "   {assigned} {topic} {:.2}: {}", tags.scores.get(topic).copied().unwrap_or(0.0), parts.join("; "))?;
