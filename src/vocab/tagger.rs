@@ -126,6 +126,17 @@ pub struct Tagger {
     matchers: HashMap<String, LangMatcher>,
 }
 
+/// A context word found in a text: its tokens and the word as written.
+#[derive(Debug, Clone)]
+struct ContextHit {
+    first: usize,
+    end: usize,
+    word: String,
+}
+
+/// Context words kept per topic and owner (see [`Tagger::context_words`]).
+const CONTEXT_HITS_KEPT: usize = 16;
+
 /// Weight of a term found inside an enumeration ("botnets, spam, terrorism,
 /// and election interference"): a word in a list is mentioned in passing.
 const LIST_FACTOR: f32 = 0.4;
@@ -289,26 +300,35 @@ impl Tagger {
         out
     }
 
-    /// Per topic, the first context word the text says (its own before the
-    /// field's), if any.
-    fn context_words(&self, hays: &[Hay]) -> Vec<Option<String>> {
+    /// Per topic, where the text says one of its context words (its own
+    /// before the field's): token range and word. A few per topic suffice: a
+    /// term needs one outside itself.
+    fn context_words(&self, hays: &[Hay]) -> Vec<Vec<ContextHit>> {
         let topics = &self.taxonomy.topics;
-        let mut own: Vec<Option<String>> = vec![None; topics.len()];
-        let mut field: Option<String> = None;
+        let mut own: Vec<Vec<ContextHit>> = vec![vec![]; topics.len()];
+        let mut field: Vec<ContextHit> = vec![];
         for hay in hays {
             let Some(ac) = &hay.matcher.context else { continue };
             for x in ac.find_overlapping_iter(&hay.text) {
                 let (word, owners) = &hay.matcher.context_owners[x.pattern().as_usize()];
+                let hit = ContextHit { first: hay.token_at(x.start()), end: hay.token_at(x.end() - 1) + 1, word: word.trim_end_matches('*').to_string() };
                 for owner in owners {
-                    let slot = match owner {
+                    let list = match owner {
                         Owner::Field => &mut field,
                         Owner::Topic(i) => &mut own[*i],
                     };
-                    slot.get_or_insert_with(|| word.trim_end_matches('*').to_string());
+                    if list.len() < CONTEXT_HITS_KEPT {
+                        list.push(hit.clone());
+                    }
                 }
             }
         }
-        own.into_iter().zip(topics).map(|(o, t)| o.or_else(|| field.clone().filter(|_| t.field_context))).collect()
+        for (hits, topic) in own.iter_mut().zip(topics) {
+            if topic.field_context {
+                hits.extend(field.iter().cloned());
+            }
+        }
+        own
     }
 
     /// Evidence in `text`, per topic.
@@ -327,12 +347,12 @@ impl Tagger {
 
     /// Adds the terms found in one haystack: per topic its longest matches
     /// outside guards, a context-bound term only when its topic has context.
-    fn match_terms(&self, hay: &Hay, words: &[Token], lists: &[(usize, usize)], context: &[Option<String>], out: &mut RawEvidence) {
+    fn match_terms(&self, hay: &Hay, words: &[Token], lists: &[(usize, usize)], context: &[Vec<ContextHit>], out: &mut RawEvidence) {
         let m = hay.matcher;
         let guarded: Vec<(usize, usize)> =
             m.guards.as_ref().map_or(vec![], |g| g.find_overlapping_iter(&hay.text).map(|x| (hay.token_at(x.start()), hay.token_at(x.end() - 1))).collect());
-        // (topic, first token, token count, pattern)
-        let mut found: Vec<(usize, usize, usize, usize)> = vec![];
+        // (topic, first token, token count, pattern, context word)
+        let mut found: Vec<(usize, usize, usize, usize, Option<&str>)> = vec![];
         for x in m.automaton.find_overlapping_iter(&hay.text) {
             let first = hay.token_at(x.start());
             let pattern = &m.patterns[x.pattern().as_usize()];
@@ -341,25 +361,27 @@ impl Tagger {
                 continue;
             }
             for (t_idx, _, bound) in &pattern.topics {
-                if !*bound || context[*t_idx].is_some() {
-                    found.push((*t_idx, first, pattern.n_tokens, x.pattern().as_usize()));
+                // A context-bound term needs a context word other than itself
+                // ("hacking" is no context for "hacking").
+                let near = context[*t_idx].iter().find(|c| c.end <= first || c.first >= last).map(|c| c.word.as_str());
+                if !*bound || near.is_some() {
+                    found.push((*t_idx, first, pattern.n_tokens, x.pattern().as_usize(), near.filter(|_| *bound)));
                 }
             }
         }
         // Per topic, longest matches first, no overlaps.
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
         let mut taken: Vec<(usize, usize, usize)> = vec![];
-        for (t_idx, first, n, p_idx) in found {
+        for (t_idx, first, n, p_idx, near) in found {
             if taken.iter().any(|(t, a, b)| *t == t_idx && first < *b && *a < first + n) {
                 continue;
             }
             taken.push((t_idx, first, first + n));
             let pattern = &m.patterns[p_idx];
-            let (weight, bound) = pattern.topics.iter().find(|(t, _, _)| *t == t_idx).map_or((0.0, false), |(_, w, b)| (*w, *b));
+            let weight = pattern.topics.iter().find(|(t, _, _)| *t == t_idx).map_or(0.0, |(_, w, _)| *w);
             let offset = words[first].offset_from;
             let weight = if lists.iter().any(|(a, b)| offset >= *a && offset < *b) { weight * LIST_FACTOR } else { weight };
-            let near = if bound { context[t_idx].clone() } else { None };
-            let e = out[t_idx].entry(pattern.term.clone()).or_insert(Hit { count: 0, weight, near });
+            let e = out[t_idx].entry(pattern.term.clone()).or_insert(Hit { count: 0, weight, near: near.map(String::from) });
             e.count += 1;
             e.weight = e.weight.max(weight);
         }
