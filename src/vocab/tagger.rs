@@ -520,4 +520,73 @@ threshold = 2.0
         assert_eq!(tags.topics, vec!["cybercrime"]);
         assert!(tags.evidence["cybercrime"].iter().any(|e| e.source == "heading"));
     }
+
+    fn context_tagger() -> Tagger {
+        Tagger::new(
+            Taxonomy::parse(
+                r#"
+[field]
+en = ["cyber*", "internet"]
+[[topic]]
+id = "attribution"
+label = "Attribution"
+threshold = 1.0
+field_context = false
+[topic.terms.en]
+"attributed to" = 1.5
+[topic.in_context]
+en = ["attributed to"]
+[topic.context]
+en = ["attack*"]
+
+[[topic]]
+id = "international-law"
+label = "International law"
+threshold = 1.0
+[topic.terms.en]
+"treaty" = 1.5
+"hacking" = 1.5
+[topic.in_context]
+en = ["treaty", "hacking"]
+"#,
+                "t.toml",
+            )
+            .unwrap(),
+        )
+    }
+
+    fn near(tags: &Tags, topic: &str) -> Option<Vec<Option<String>>> {
+        tags.evidence.get(topic).map(|ev| ev.iter().map(|e| e.near.clone()).collect())
+    }
+
+    #[test]
+    fn context_bound_terms_count_only_beside_a_context_word() {
+        let t = context_tagger();
+        let law = t.tag("The powers attributed to the Commission under the treaty.", "en", None, &[]);
+        assert!(law.topics.is_empty() && law.evidence.is_empty(), "{law:?}");
+        // The topic's own context word, found by prefix ("attack*" → "attacks").
+        let attack = t.tag("The attacks were attributed to a foreign service.", "en", None, &[]);
+        assert_eq!(attack.topics, vec!["attribution"]);
+        assert_eq!(near(&attack, "attribution"), Some(vec![Some("attack".to_string())]));
+        // The field's words are context for a topic unless it opts out.
+        let cyber = t.tag("A treaty on cyberspace was attributed to the Commission.", "en", None, &[]);
+        assert_eq!(cyber.topics, vec!["international-law"], "{cyber:?}");
+        assert_eq!(near(&cyber, "international-law"), Some(vec![Some("cyber".to_string())]));
+        // Another context-bound term needs the field too.
+        assert!(t.tag("Hacking is a crime.", "en", None, &[]).topics.is_empty());
+        assert_eq!(t.tag("Hacking the internet is a crime.", "en", None, &[]).topics, vec!["international-law"]);
+    }
+
+    #[test]
+    fn a_term_is_not_its_own_context() {
+        let t = Tagger::new(
+            Taxonomy::parse(
+                "[field]\nen = [\"hack*\"]\n[[topic]]\nid = \"cybercrime\"\nlabel = \"C\"\nthreshold = 1.0\n[topic.terms.en]\n\"hacking\" = 1.5\n[topic.in_context]\nen = [\"hacking\"]\n",
+                "t.toml",
+            )
+            .unwrap(),
+        );
+        assert!(t.tag("Hacking is a crime.", "en", None, &[]).topics.is_empty());
+        assert_eq!(t.tag("Hacking is what hackers do.", "en", None, &[]).topics, vec!["cybercrime"]);
+    }
 }
