@@ -149,13 +149,23 @@ fn stem_key(text: &str, lang: &str) -> (String, usize) {
     if stems.is_empty() { (String::new(), 0) } else { (format!(" {} ", stems.join(" ")), stems.len()) }
 }
 
-/// A context word's key: its stems, or with a trailing `*` a prefix of a stem
-/// ("cyber*" finds "cyberattack", "Cyberangriff").
-fn context_key(word: &str, lang: &str) -> String {
-    match word.strip_suffix('*') {
-        Some(prefix) => stem_key(prefix, lang).0.trim_end().to_string(),
-        None => stem_key(word, lang).0,
+/// A context word's key: its words as written (lower-cased), or with a
+/// trailing `*` a prefix of a word ("cyber*" finds "cyberattack",
+/// "Cyberangriff"; "responsib*" finds "responsible", which stems to "respons").
+/// Context is matched on the words, not on stems: a prefix of a word is not
+/// always a prefix of its stem.
+fn context_key(word: &str) -> String {
+    let (body, prefix) = match word.strip_suffix('*') {
+        Some(body) => (body, true),
+        None => (word, false),
+    };
+    let mut tokens = vec![];
+    crate::text::split_words(body, &mut tokens);
+    if tokens.is_empty() {
+        return String::new();
     }
+    let key = format!(" {} ", tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "));
+    if prefix { key.trim_end().to_string() } else { key }
 }
 
 /// Byte ranges of `text` that are enumerations: four or more short items in a row.
@@ -202,6 +212,18 @@ impl Hay<'_> {
     }
 }
 
+/// " t1 t2 … " from tokens, and where each starts in it.
+fn haystack<'s>(tokens: impl Iterator<Item = &'s str>) -> (String, Vec<usize>) {
+    let mut text = String::from(" ");
+    let mut starts = vec![];
+    for t in tokens {
+        starts.push(text.len() - 1);
+        text.push_str(t);
+        text.push(' ');
+    }
+    (text, starts)
+}
+
 fn automaton(keys: &[String]) -> Option<AhoCorasick> {
     // Overlapping matches: each topic picks its own longest matches, so a
     // phrase of one topic never hides a shorter term of another.
@@ -240,7 +262,7 @@ fn context_of(taxonomy: &Taxonomy, lang: &str) -> (Option<AhoCorasick>, Vec<(Str
     let field = taxonomy.field.get(lang).into_iter().flatten().map(|w| (w, Owner::Field));
     let own = taxonomy.topics.iter().enumerate().flat_map(|(i, t)| t.context.get(lang).into_iter().flatten().map(move |w| (w, Owner::Topic(i))));
     for (word, owner) in field.chain(own) {
-        let key = context_key(word, lang);
+        let key = context_key(word);
         if key.trim().is_empty() {
             continue;
         }
@@ -289,29 +311,26 @@ impl Tagger {
             if stems.len() != n_words {
                 continue;
             }
-            let mut hay = Hay { matcher, text: String::from(" "), starts: Vec::with_capacity(stems.len()) };
-            for stem in &stems {
-                hay.starts.push(hay.text.len() - 1);
-                hay.text.push_str(stem);
-                hay.text.push(' ');
-            }
-            out.push(hay);
+            let (text, starts) = haystack(stems.iter().map(String::as_str));
+            out.push(Hay { matcher, text, starts });
         }
         out
     }
 
     /// Per topic, where the text says one of its context words (its own
-    /// before the field's): token range and word. A few per topic suffice: a
+    /// before the field's, in the languages that apply): token range and word. A few per topic suffice: a
     /// term needs one outside itself.
-    fn context_words(&self, hays: &[Hay]) -> Vec<Vec<ContextHit>> {
+    fn context_words(&self, hays: &[Hay], words: &[Token]) -> Vec<Vec<ContextHit>> {
         let topics = &self.taxonomy.topics;
         let mut own: Vec<Vec<ContextHit>> = vec![vec![]; topics.len()];
         let mut field: Vec<ContextHit> = vec![];
+        let (surface, starts) = haystack(words.iter().map(|w| w.text.as_str()));
+        let token_at = |byte: usize| starts.partition_point(|s| *s < byte);
         for hay in hays {
             let Some(ac) = &hay.matcher.context else { continue };
-            for x in ac.find_overlapping_iter(&hay.text) {
+            for x in ac.find_overlapping_iter(&surface) {
                 let (word, owners) = &hay.matcher.context_owners[x.pattern().as_usize()];
-                let hit = ContextHit { first: hay.token_at(x.start()), end: hay.token_at(x.end() - 1) + 1, word: word.trim_end_matches('*').to_string() };
+                let hit = ContextHit { first: token_at(x.start()), end: token_at(x.end() - 1) + 1, word: word.trim_end_matches('*').to_string() };
                 for owner in owners {
                     let list = match owner {
                         Owner::Field => &mut field,
@@ -338,7 +357,7 @@ impl Tagger {
         let mut words = vec![];
         crate::text::split_words(text, &mut words);
         let hays = self.hays(text, lang, words.len());
-        let context = self.context_words(&hays);
+        let context = self.context_words(&hays, &words);
         for hay in &hays {
             self.match_terms(hay, &words, &lists, &context, &mut out);
         }
