@@ -107,7 +107,9 @@ The taxonomy with passage counts (two topics shown here).
 
 ## tag — `folio tag TEXT --format json [--explain]`
 
-`evidence` is null without `--explain`.
+`evidence` is null without `--explain`. Each piece of evidence names its `term`, `count`, `weight` and
+`source` (`text`, `heading` or `document`); a term that counts only in context (a false friend such as
+"attributed to") also names the context word beside it, `near`.
 
 ```json
 {{tag}}
@@ -118,7 +120,10 @@ The taxonomy with passage counts (two topics shown here).
 The evaluation report (`n_items`, `coverage`, `anchors_missing`, `anchors_ambiguous`, `junk_found`,
 `duplicate_passages`, `topics` with `precision`/`recall`/`f1`/`support`/`predicted` per topic, the
 macro averages, `queries` with `n`/`mrr_at_10`/`recall_at_5` per query kind, `query_ranks`), with the
-version field in front.
+version field in front. With `--folds K [--fold-by doc|passage]` it also has `cv`: `folds`, `by`
+(`document` or `passage`), `chosen` (the weights — `heading`, `document`, `threshold_scale` — chosen on
+each fold's training items), `chosen_on_all` and its `in_sample_macro_f1`, and the held-out `topics`
+scores with their macro averages.
 
 ## error
 

@@ -313,3 +313,40 @@ fn explain_shows_thesaurus_expansions() {
     assert_eq!(v["fuzzy"], true);
     assert!(v["total"].as_u64().unwrap() > 0);
 }
+
+/// `eval --folds`: labels taken from the index's own tags, so the development
+/// figure is 1 and so must be the cross-validation's in-sample figure with the
+/// taxonomy's weights — which holds only if cross-validation re-tags passages
+/// exactly as indexing did. The report is the same bytes on a second run.
+#[test]
+fn eval_cross_validates_and_retags_as_indexing_did() {
+    let env = Env::new(true);
+    let passages: Vec<serde_json::Value> = export(&env).into_iter().filter(|p| p["kind"] == "body").collect();
+    assert!(passages.len() >= 20, "the seed corpus has body passages");
+    let items: Vec<serde_json::Value> = passages
+        .iter()
+        .map(|p| {
+            let anchor: String = p["text"].as_str().unwrap().split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+            serde_json::json!({ "anchor": anchor, "topics": p["topics"] })
+        })
+        .collect();
+    let labels = env.dir.path().join("labels.json");
+    fs::write(&labels, serde_json::json!({ "items": items }).to_string()).unwrap();
+    let run = || env.folio(&["eval", "--labels", labels.to_str().unwrap(), "--folds", "4", "--fold-by", "passage", "--format", "json"]);
+    let first = run();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&first)).unwrap();
+    assert_eq!(report["macro_f1"], 1.0, "{report}");
+    let cv = &report["cv"];
+    assert_eq!(cv["folds"], 4);
+    assert_eq!(cv["by"], "passage");
+    assert_eq!(cv["chosen"].as_array().unwrap().len(), 4);
+    assert_eq!(cv["in_sample_macro_f1"], 1.0, "{cv}");
+    let f = cv["macro_f1"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&f), "{cv}");
+    assert_eq!(stdout(&run()), stdout(&first), "deterministic");
+    let text = env.folio(&["eval", "--labels", labels.to_str().unwrap(), "--folds", "4"]);
+    assert!(stdout(&text).contains("cross-validated (4 folds by document"), "{}", stdout(&text));
+    let bad = env.folio(&["eval", "--labels", labels.to_str().unwrap(), "--folds", "1"]);
+    assert_eq!(bad.status.code(), Some(2), "one fold is refused: {}", stderr(&bad));
+}

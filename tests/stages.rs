@@ -141,7 +141,7 @@ fn check_tags(text: &str, lang: &str, expect: Expect) {
     let mut out = String::new();
     for (topic, evidence) in &tags.evidence {
         let mark = if tags.topics.contains(topic) { "✓" } else { "·" };
-        let terms: Vec<String> = evidence.iter().map(|e| format!("{}×{}", e.term, e.count)).collect();
+        let terms: Vec<String> = evidence.iter().map(|e| format!("{}×{}{}", e.term, e.count, e.near.as_ref().map_or(String::new(), |n| format!(" near {n}")))).collect();
         writeln!(out, "{mark} {topic} {:.2} {}", tags.scores[topic], terms.join(", ")).unwrap();
     }
     expect.assert_eq(&out);
@@ -153,16 +153,71 @@ fn tagger_stage() {
         "The Budapest Convention on Cybercrime governs electronic evidence; states also debate the attribution of cyber attacks.",
         "en",
         expect![[r#"
-            ✓ attribution 0.50 attribution×1
+            ✓ attribution 0.50 attributable×1 near evidence
             · cyber-conflict 0.33 cyber attack×1
             ✓ cybercrime 0.67 convention on cybercrime×1, electronic evidence×1
-            · international-law 0.25 convention×1
-            · internet-governance 0.25 governance×1
+            · international-law 0.25 convention×1 near cyber
+            · internet-governance 0.25 governance×1 near electronic
         "#]],
     );
     check_tags("La souveraineté numérique des États est contestée.", "fr", expect![[r#"
         ✓ sovereignty 0.50 souveraineté numérique×1
     "#]]);
+}
+
+/// False friends: a word that names a topic in the field and something else
+/// in law at large counts only beside a context word — the same word in each
+/// pair, once in its everyday (mostly EU-law) sense and once in the topic's.
+#[test]
+fn tagger_false_friends_need_context() {
+    let en = [
+        "Each supervisory authority shall exercise the powers attributed to it by this Regulation.",
+        "The intrusion was attributed to a hacking group run by a foreign intelligence service.",
+        "The accession of Croatia brought the number of Member States to twenty-eight.",
+        "Accession to the Convention on Cybercrime binds new parties to criminalise illegal access to computer systems.",
+        "Under the principle of attribution, the Union acts only within the limits of the competences conferred upon it.",
+    ];
+    let fr = [
+        "Les compétences attribuées au comité sont exercées en toute indépendance.",
+        "L'attribution de la cyberattaque à un État étranger reste une décision politique.",
+    ];
+    let es = [
+        "La atribución de competencias a la Unión se rige por el principio de atribución.",
+        "La atribución del ciberataque a un Estado extranjero exige pruebas técnicas.",
+    ];
+    let de = [
+        "Die Normen des Bürgerlichen Gesetzbuchs über den Kaufvertrag gelten entsprechend.",
+        "Die Normen für verantwortungsvolles Verhalten von Staaten im Cyberraum sind freiwillig.",
+        "Die Zurechnung des Verschuldens eines Erfüllungsgehilfen regelt das Zivilrecht.",
+        "Die Zurechnung des Cyberangriffs zu einem staatlichen Akteur ist schwierig.",
+    ];
+    let mut out = String::new();
+    for (lang, texts) in [("en", &en[..]), ("fr", &fr[..]), ("es", &es[..]), ("de", &de[..])] {
+        for text in texts {
+            let tags = Tagger::new(Taxonomy::builtin()).tag(text, lang, None, &[]);
+            let evidence: Vec<String> = tags
+                .evidence
+                .iter()
+                .map(|(topic, ev)| format!("{topic}: {}", ev.iter().map(|e| format!("{}{}", e.term, e.near.as_ref().map_or(String::new(), |n| format!(" near {n}")))).collect::<Vec<_>>().join(", ")))
+                .collect();
+            writeln!(out, "{lang} {:?} [{}] {}", tags.topics, evidence.join("; "), &text[..text.char_indices().nth(40).map_or(text.len(), |(i, _)| i)]).unwrap();
+        }
+    }
+    expect![[r#"
+        en [] [] Each supervisory authority shall exercis
+        en ["espionage"] [attribution: attributed to near intrusion; espionage: intelligence services, intrusion near hack] The intrusion was attributed to a hackin
+        en [] [] The accession of Croatia brought the num
+        en ["cybercrime", "international-law"] [cybercrime: convention on cybercrime, illegal access; international-law: accession near cyber, binding near computer, convention near cyber] Accession to the Convention on Cybercrim
+        en [] [] Under the principle of attribution, the 
+        fr [] [] Les compétences attribuées au comité son
+        fr ["attribution"] [attribution: attribuer near cyberattaque, attributable near cyberattaque; cyber-conflict: cyberattaque] L'attribution de la cyberattaque à un Ét
+        es [] [] La atribución de competencias a la Unión
+        es [] [attribution: atribución near ciberataque; cyber-conflict: ciberataque] La atribución del ciberataque a un Estad
+        de [] [] Die Normen des Bürgerlichen Gesetzbuchs 
+        de [] [norms: Norm near verantwortungsvoll] Die Normen für verantwortungsvolles Verh
+        de [] [] Die Zurechnung des Verschuldens eines Er
+        de [] [attribution: Zurechnung near cyberangriff; cyber-conflict: Cyberangriff] Die Zurechnung des Cyberangriffs zu eine
+    "#]].assert_eq(&out);
 }
 
 /// The query parser: clauses, filters and notes.

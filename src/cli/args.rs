@@ -53,6 +53,13 @@ pub enum ColorChoice {
     Never,
 }
 
+/// What a cross-validation fold of `eval` holds.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FoldBy {
+    Doc,
+    Passage,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -241,6 +248,14 @@ pub enum Command {
         /// Queries file (format of shared/eval/dev-queries.json).
         #[arg(long)]
         queries: Option<PathBuf>,
+        /// Also cross-validate tagging in this many folds: the tagger's weights
+        /// (threshold scale, heading and document weight) are chosen on the
+        /// other folds and scored on each held-out fold.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+        folds: Option<u32>,
+        /// What a fold holds: whole documents, or passages.
+        #[arg(long, value_enum, default_value_t = FoldBy::Doc, requires = "folds")]
+        fold_by: FoldBy,
         /// text or json.
         #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,

@@ -12,7 +12,7 @@ use folio::store::OpenIndex;
 use folio::wire;
 use folio::cite;
 
-use super::args::{Args, CiteFormatArg, Command, ExportFormat, Format, SearchFormat, StyleArgs};
+use super::args::{Args, CiteFormatArg, Command, ExportFormat, FoldBy, Format, SearchFormat, StyleArgs};
 use super::model;
 use super::observer::CliObserver;
 use super::print::{self, Style};
@@ -42,7 +42,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         Command::BibStub { doc } => cmd_bib_stub(&config, &doc, &mut out)?,
         Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
         Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
-        Command::Eval { labels, queries, format } => cmd_eval(&config, &labels, queries.as_deref(), format, &mut out)?,
+        Command::Eval { labels, queries, folds, fold_by, format } => {
+            let cv = folds.map(|k| (k as usize, if fold_by == FoldBy::Doc { engine::eval::FoldBy::Document } else { engine::eval::FoldBy::Passage }));
+            cmd_eval(&config, &labels, queries.as_deref(), cv, format, &mut out)?
+        }
         Command::Styles => {
             for name in cite::style_names() {
                 writeln!(out, "{name}")?;
@@ -242,13 +245,20 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     serde_json::from_str(&text).with_context(|| format!("{} is not in the gold-set format", path.display()))
 }
 
-fn cmd_eval(config: &Config, labels: &Path, queries: Option<&Path>, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+fn cmd_eval(config: &Config, labels: &Path, queries: Option<&Path>, cv: Option<(usize, engine::eval::FoldBy)>, format: Format, out: &mut dyn Write) -> Result<Outcome> {
     let open = open(config)?;
     let labels: engine::eval::Labels = read_json(labels)?;
     let queries: Option<Vec<engine::eval::QueryItem>> = queries.map(read_json).transpose()?;
     let passages = open.all_passages()?;
     let topic_ids: Vec<String> = open.manifest.topics.iter().map(|(id, _, _)| id.clone()).collect();
-    let report = engine::eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q)))?;
+    let mut report = engine::eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q)))?;
+    if let Some((k, by)) = cv {
+        let tagger = config.engine.tagger()?;
+        let items = engine::eval::cv_items(&passages, &labels, &tagger);
+        let thresholds: Vec<f32> = tagger.taxonomy.topics.iter().map(|t| t.threshold).collect();
+        let ids: Vec<String> = tagger.taxonomy.ids().into_iter().map(String::from).collect();
+        report.cv = Some(engine::eval::cross_validate(&items, &thresholds, &ids, tagger.weights(), k, by));
+    }
     match format {
         Format::Json => json_line(out, &wire::Versioned::new(&report))?,
         Format::Text => print::eval(&report, passages.len(), out)?,

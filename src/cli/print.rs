@@ -115,6 +115,11 @@ pub fn citations(open: &OpenIndex, response: &SearchResponse, form: cite::CiteFo
 }
 
 /// Why each topic was (·) or was not (✓ marks the assigned ones) given.
+/// ", near “attack”" for a term that counted because of a context word.
+fn near(e: &folio::vocab::tagger::Evidence) -> String {
+    e.near.as_ref().map_or(String::new(), |n| format!(", near “{n}”"))
+}
+
 pub fn evidence(tags: &Tags, out: &mut dyn Write) -> Result<()> {
     for (topic, evidence) in &tags.evidence {
         let assigned = if tags.topics.contains(topic) { "✓" } else { "·" };
@@ -122,8 +127,8 @@ pub fn evidence(tags: &Tags, out: &mut dyn Write) -> Result<()> {
             .iter()
             .map(|e| match e.source {
                 "document" => e.term.clone(),
-                "heading" => format!("heading: {} ×{} (w {})", e.term, e.count, e.weight),
-                _ => format!("{} ×{} (w {})", e.term, e.count, e.weight),
+                "heading" => format!("heading: {} ×{} (w {}{})", e.term, e.count, e.weight, near(e)),
+                _ => format!("{} ×{} (w {}{})", e.term, e.count, e.weight, near(e)),
             })
             .collect();
         writeln!(out, "   {assigned} {topic} {:.2}: {}", tags.scores.get(topic).copied().unwrap_or(0.0), parts.join("; "))?;
@@ -214,6 +219,23 @@ pub fn topics(style: &Style, topics: &TopicsResponse, out: &mut dyn Write) -> Re
     Ok(())
 }
 
+/// The cross-validated tagging figures beside the development ones.
+fn cv_report(cv: &folio::engine::eval::CvReport, out: &mut dyn Write) -> Result<()> {
+    let by = if cv.by == folio::engine::eval::FoldBy::Document { "document" } else { "passage" };
+    writeln!(out, "cross-validated ({} folds by {by}; weights chosen on the training folds):", cv.folds)?;
+    writeln!(out, "{:<24} {:>5} {:>5} {:>5} {:>4} {:>4}", "topic", "P", "R", "F1", "gold", "pred")?;
+    for (t, s) in &cv.topics {
+        writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2} {:>4} {:>4}", t, s.precision, s.recall, s.f1, s.support, s.predicted)?;
+    }
+    writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2}", "cv macro", cv.macro_precision, cv.macro_recall, cv.macro_f1)?;
+    let show = |w: &folio::vocab::tagger::Weights| format!("scale {:.2} heading {:.2} document {:.2}", w.threshold_scale, w.heading, w.document);
+    for (f, w) in cv.chosen.iter().enumerate() {
+        writeln!(out, "  fold {}: {}", f + 1, show(w))?;
+    }
+    writeln!(out, "  on all items: {} (in-sample macro F1 {:.2})", show(&cv.chosen_on_all), cv.in_sample_macro_f1)?;
+    Ok(())
+}
+
 pub fn eval(report: &Report, n_passages: usize, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "passages: {}   anchors: {}   coverage: {:.2}", n_passages, report.n_items, report.coverage)?;
     for a in &report.anchors_missing {
@@ -234,6 +256,9 @@ pub fn eval(report: &Report, n_passages: usize, out: &mut dyn Write) -> Result<(
         writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2} {:>4} {:>4}", t, s.precision, s.recall, s.f1, s.support, s.predicted)?;
     }
     writeln!(out, "{:<24} {:>5.2} {:>5.2} {:>5.2}", "macro", report.macro_precision, report.macro_recall, report.macro_f1)?;
+    if let Some(cv) = &report.cv {
+        cv_report(cv, out)?;
+    }
     for (kind, s) in &report.queries {
         writeln!(out, "queries {:<6} n={:<3} MRR@10 {:.3}  recall@5 {:.3}", kind, s.n, s.mrr_at_10, s.recall_at_5)?;
     }

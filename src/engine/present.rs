@@ -189,13 +189,19 @@ impl Engine {
     /// Tags any text with the corpus's taxonomy (the built-in one when the
     /// corpus cannot be read); the language is detected when not given.
     pub fn tag(&self, text: &str, lang: Option<String>) -> Result<(String, Tags)> {
+        let language = lang.unwrap_or_else(|| crate::text::lang::detect(text, None));
+        let tags = self.tagger()?.tag(text, &language, None, &[]);
+        Ok((language, tags))
+    }
+
+    /// The tagger of the corpus's taxonomy (the built-in one when the corpus
+    /// cannot be read).
+    pub fn tagger(&self) -> Result<Tagger> {
         let taxonomy = match crate::source::scan(&self.corpus) {
             Ok(scan) => super::resolve::taxonomy_of(&scan)?,
             Err(_) => crate::vocab::taxonomy::Taxonomy::builtin(),
         };
-        let language = lang.unwrap_or_else(|| crate::text::lang::detect(text, None));
-        let tags = Tagger::new(taxonomy).tag(text, &language, None, &[]);
-        Ok((language, tags))
+        Ok(Tagger::new(taxonomy))
     }
 }
 

@@ -14,7 +14,17 @@
 //! "cybercrime" = 3.0         # term or phrase = weight; matched on stems
 //! [topic.terms.fr]
 //! "cybercriminalité" = 3.0
+//! [topic.in_context]         # terms (of `terms`) that count only in context:
+//! en = ["criminal"]          # when the passage also says a context word
+//! [topic.context]            # the topic's own context words; `*` ends a prefix
+//! en = ["comput*", "hack*"]
 //! ```
+//!
+//! Context words are the topic's own plus, unless the topic says
+//! `field_context = false`, the taxonomy's `[field]` words (the words of the
+//! field, "cyber*", "ICT", "internet"): a false friend ("powers attributed to
+//! the Commission", "the accession of Croatia") is told from the topic's sense
+//! by the words around it, not by listing sentences.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +50,19 @@ pub struct TopicDef {
     /// Language code → term or phrase → weight.
     #[serde(default)]
     pub terms: BTreeMap<String, BTreeMap<String, f32>>,
+    /// Language code → terms of `terms` that count only beside a context word.
+    #[serde(default)]
+    pub in_context: BTreeMap<String, Vec<String>>,
+    /// Language code → the topic's own context words.
+    #[serde(default)]
+    pub context: BTreeMap<String, Vec<String>>,
+    /// Whether the taxonomy's `[field]` words are context for this topic too.
+    #[serde(default = "default_true")]
+    pub field_context: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_threshold() -> f32 {
@@ -57,8 +80,19 @@ pub struct Taxonomy {
     /// How much the document's overall evidence counts.
     #[serde(default = "default_document_weight")]
     pub document_weight: f32,
+    /// Every topic's threshold is multiplied by this: the one knob that
+    /// `folio eval --folds` chooses by cross-validation.
+    #[serde(default = "default_scale")]
+    pub threshold_scale: f32,
+    /// Language code → words that mark the field (context for every topic).
+    #[serde(default)]
+    pub field: BTreeMap<String, Vec<String>>,
     #[serde(rename = "topic", default)]
     pub topics: Vec<TopicDef>,
+}
+
+fn default_scale() -> f32 {
+    1.0
 }
 
 fn default_version() -> u32 {
@@ -88,7 +122,13 @@ impl Taxonomy {
                 return Err(Error::Config { path: path.into(), line, column, message });
             }
         }
+        check_in_context(&taxonomy, src, path)?;
         Ok(taxonomy)
+    }
+
+    /// A topic's threshold with the taxonomy's scale applied.
+    pub fn threshold(&self, topic: &TopicDef) -> f32 {
+        topic.threshold * self.threshold_scale
     }
 
     pub fn builtin() -> Taxonomy {
@@ -102,6 +142,22 @@ impl Taxonomy {
     pub fn get(&self, id: &str) -> Option<&TopicDef> {
         self.topics.iter().find(|t| t.id == id)
     }
+}
+
+/// Every `in_context` entry names a term of the same topic and language: a
+/// typo there would silently make a term unconditional.
+fn check_in_context(taxonomy: &Taxonomy, src: &str, path: &str) -> Result<()> {
+    for t in &taxonomy.topics {
+        for (lang, terms) in &t.in_context {
+            let known = t.terms.get(lang);
+            if let Some(term) = terms.iter().find(|term| !known.is_some_and(|k| k.contains_key(*term))) {
+                let (line, column) = line_col(src, src.find(&format!("\"{term}\"")).unwrap_or(0));
+                let message = format!("topic `{}`: in_context term `{term}` is not one of its `{lang}` terms", t.id);
+                return Err(Error::Config { path: path.into(), line, column, message });
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -122,5 +178,13 @@ mod tests {
         let err = Taxonomy::parse("[[topic]]\nid = \"x\"\nlabel = 3\n", "topics.toml").unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("topics.toml:3:9:"), "{msg}");
+    }
+
+    #[test]
+    fn in_context_terms_must_be_terms() {
+        let src = "[[topic]]\nid = \"x\"\nlabel = \"X\"\n[topic.terms.en]\n\"treaty\" = 1.0\n[topic.in_context]\nen = [\"treaties\"]\n";
+        let msg = Taxonomy::parse(src, "topics.toml").unwrap_err().to_string();
+        assert!(msg.contains("in_context term `treaties`"), "{msg}");
+        assert!(Taxonomy::parse(&src.replace("[\"treaties\"]", "[\"treaty\"]"), "topics.toml").is_ok());
     }
 }
