@@ -23,7 +23,7 @@ pub use writer::GenerationWriter;
 
 /// Bump when the schema or the manifest changes: older indexes are refused.
 /// 2: passages store their locator instead of a rendered citation.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "folio.json";
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".lock";
