@@ -94,6 +94,9 @@ pub struct Analyzed<'a> {
     pub langs: Vec<String>,
     /// Only the words as typed (and their stems): no thesaurus, no compounds.
     pub exact: bool,
+    /// Set while building concepts: words count where they stand in the
+    /// passage, not in its title and headings (which its neighbours share).
+    pub body_only: std::cell::Cell<bool>,
 }
 
 impl Analyzed<'_> {
@@ -125,7 +128,7 @@ impl Analyzed<'_> {
                 should.push((TOccur::Should, Box::new(BoostQuery::new(q, boost))));
             }
         }
-        let context_terms = Analyzer::exact().terms(&text);
+        let context_terms = if self.body_only.get() { vec![] } else { Analyzer::exact().terms(&text) };
         if let Some(q) = build(self.open.fields.context, &context_terms) {
             should.push((TOccur::Should, Box::new(BoostQuery::new(q, CONTEXT_BOOST))));
         }
@@ -136,7 +139,10 @@ impl Analyzed<'_> {
         match node {
             Node::Word(w) => self.word_query(w),
             Node::Phrase(words) => self.text_query(words, 0),
-            Node::Prefix(p) => Some(self.prefix_query(&[(self.open.fields.exact, EXACT_BOOST), (self.open.fields.context, CONTEXT_BOOST)], p)),
+            Node::Prefix(p) => {
+                let context = if self.body_only.get() { None } else { Some((self.open.fields.context, CONTEXT_BOOST)) };
+                Some(self.prefix_query(&[Some((self.open.fields.exact, EXACT_BOOST)), context].into_iter().flatten().collect::<Vec<_>>(), p))
+            }
             Node::Scoped(scope, inner) => self.scoped(*scope, inner),
             Node::Group(clauses) => self.group(clauses).map(|(q, _)| q),
         }
@@ -315,6 +321,7 @@ impl Analyzed<'_> {
     /// alternatives; a CJK word counts each of its bigrams.
     pub fn concepts(&self, clauses: &[(Occur, Node)]) -> Vec<Concept> {
         let mut out: Vec<Concept> = vec![];
+        self.body_only.set(true);
         let mut i = 0;
         while i < clauses.len() {
             let end = run_end(clauses, i);
@@ -336,6 +343,7 @@ impl Analyzed<'_> {
             }
             i = end;
         }
+        self.body_only.set(false);
         out
     }
 
@@ -408,8 +416,10 @@ impl Analyzed<'_> {
     /// Near spellings of the query's words (edit distance 1, or 2 for long
     /// words), for queries whose exact words find little.
     pub fn fuzzy(&self, clauses: &[(Occur, Node)]) -> Option<Box<dyn Query>> {
+        // Scoped words keep to their scope: no near spellings for them.
+        let unscoped: Vec<(Occur, Node)> = clauses.iter().filter(|(_, n)| !matches!(n, Node::Scoped(..))).cloned().collect();
         let mut words = vec![];
-        collect_words(clauses, &mut words);
+        collect_words(&unscoped, &mut words);
         let parts: Vec<(TOccur, Box<dyn Query>)> = Analyzer::exact()
             .terms(&words.join(" "))
             .into_iter()

@@ -125,7 +125,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let parsed = query::parse(&request.query);
     let mut notes = parsed.notes.clone();
     let searcher = open.reader.searcher();
-    let analyzed = compile::Analyzed { open, searcher: &searcher, thesaurus: &open.thesaurus, langs: open.manifest.languages.clone(), exact: request.exact };
+    let analyzed = compile::Analyzed { open, searcher: &searcher, thesaurus: &open.thesaurus, langs: open.manifest.languages.clone(), exact: request.exact, body_only: Default::default() };
     let (text_query, expansions) = match analyzed.group(&parsed.clauses) {
         Some((q, e)) => (Some(q), e),
         None => {
