@@ -144,3 +144,20 @@ fn compounds_are_found_by_their_parts_and_parts_inside_compounds() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 0, "{v}");
 }
+
+#[test]
+fn a_verb_finds_its_noun_where_the_stemmer_keeps_them_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("corpus")).unwrap();
+    fs::write(dir.path().join("corpus/es.txt"), "Todo individuo tiene derecho a la libertad de opinión y de expresión, sin limitación de fronteras.").unwrap();
+    fs::write(dir.path().join("corpus/ru.txt"), "Каждый человек имеет право на свободу убеждений и на свободное выражение их.").unwrap();
+    // "expresar" stems to "expres", "expresión" to "expresion"; "выражать" to "выража", "выражение" to "выражен".
+    for (query, doc) in [("expresar", "es"), ("выражать", "ru")] {
+        let out = folio(dir.path(), &["search", query, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["hits"][0]["passage"]["doc"], doc, "{query}: {v}");
+        let out = folio(dir.path(), &["search", query, "--exact", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["total"], 0, "--exact {query}: {v}");
+    }
+}

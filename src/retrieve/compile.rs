@@ -37,6 +37,10 @@ const COMPOUND_BOOST: f32 = 0.5;
 const CROSS_SCRIPT_BOOST: f32 = 0.3;
 /// What the alternatives of an expansion other than the best add (of their score).
 const ALT_TIE_BREAKER: f32 = 0.1;
+/// Words of the same family as a query word (see `derived`).
+const DERIVED_BOOST: f32 = 0.3;
+/// Shortest stem whose family is searched, in characters.
+const MIN_DERIVED_CHARS: usize = 5;
 /// A word matched in the document's title (`title:`).
 const TITLE_BOOST: f32 = 1.0;
 /// Most index terms a prefix stands for (the first in alphabetical order).
@@ -120,7 +124,7 @@ impl Analyzed<'_> {
     /// Like `text_query`; with `bag`, the tokens are any-of rather than a phrase.
     fn text_query_as(&self, words: &[String], slop: u32, bag: bool) -> Option<Box<dyn Query>> {
         let text = words.join(" ");
-        let build = |field: Field, terms: &[String]| if bag { bag_query(field, terms) } else { terms_query(field, terms, slop) };
+        let build = |field: Field, terms: &[String]| if bag { bag_query(field, &informative(terms)) } else { terms_query(field, terms, slop) };
         let mut should: Vec<(TOccur, Box<dyn Query>)> = vec![];
         for (field, analyzer, boost) in self.fields() {
             let terms = analyzer.terms(&text);
@@ -158,7 +162,29 @@ impl Analyzed<'_> {
         }
         let mut parts = vec![(TOccur::Should, q)];
         parts.extend(self.compound_alternatives(w).into_iter().map(|a| (TOccur::Should, a)));
+        parts.extend(self.derived(w).map(|a| (TOccur::Should, a)));
         Some(if parts.len() == 1 { parts.remove(0).1 } else { Box::new(BooleanQuery::new(parts)) })
+    }
+
+    /// Words of the same family in each language (the stem less its last
+    /// letter as a prefix of the stemmed terms): the stemmer keeps a verb
+    /// and its noun apart ("opinar" / "opinión", "выражать" / "выражение").
+    fn derived(&self, w: &str) -> Option<Box<dyn Query>> {
+        let mut should: Vec<(TOccur, Box<dyn Query>)> = vec![];
+        for l in &self.langs {
+            let stems = Analyzer::for_lang(l).terms(w);
+            let (Some(field), [stem]) = (self.open.fields.stemmed.get(crate::text::index_lang(l)), stems.as_slice()) else { continue };
+            let n = stem.chars().count();
+            if n < MIN_DERIVED_CHARS {
+                continue;
+            }
+            let prefix: String = stem.chars().take(if n > MIN_DERIVED_CHARS { n - 1 } else { n }).collect();
+            let terms: Vec<String> = prefix_terms(self.searcher, *field, &prefix).into_iter().filter(|t| t != stem).collect();
+            if let Some(q) = bag_query(*field, &terms) {
+                should.push((TOccur::Should, q));
+            }
+        }
+        (!should.is_empty()).then(|| Box::new(BoostQuery::new(Box::new(BooleanQuery::new(should)), DERIVED_BOOST)) as Box<dyn Query>)
     }
 
     /// The compounding languages of the index.
@@ -331,7 +357,7 @@ impl Analyzed<'_> {
                 match n {
                     _ if *o == Occur::MustNot => {}
                     Node::Word(w) if is_cjk_bag(w) => {
-                        let unique: BTreeSet<String> = Analyzer::exact().terms(w).into_iter().collect();
+                        let unique: BTreeSet<String> = informative(&Analyzer::exact().terms(w)).into_iter().collect();
                         out.extend(unique.iter().filter_map(|t| terms_query(self.open.fields.exact, std::slice::from_ref(t), 0)).map(|q| Concept { words: q, alternatives: None }));
                     }
                     _ => {
@@ -440,6 +466,17 @@ fn to_occur(o: Occur) -> TOccur {
         Occur::Must => TOccur::Must,
         Occur::MustNot => TOccur::MustNot,
     }
+}
+
+/// The bigrams of a CJK word that carry its meaning: a pair of hiragana
+/// alone is grammar (particles, endings: "する", "ます") and is dropped
+/// when the word has other pairs.
+fn informative(terms: &[String]) -> Vec<String> {
+    let kana_only = |t: &String| t.chars().all(|c| ('\u{3040}'..='\u{309F}').contains(&c));
+    if terms.iter().all(kana_only) {
+        return terms.to_vec();
+    }
+    terms.iter().filter(|t| !kana_only(t)).cloned().collect()
 }
 
 /// Any of the terms (deduplicated), each scored on its own.
