@@ -156,7 +156,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let (top_docs, total, facet_counts) = collected;
     let ranked = rank::coordinate(&searcher, &analyzed.concepts(&parsed.clauses), top_docs)?;
     let ranked = order(open, &searcher, request, ranked)?;
-    let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_ref(), &mut notes)? } else { BTreeMap::new() };
+    let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_deref(), &mut notes)? } else { BTreeMap::new() };
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
     highlighter.add_phrases(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);
     let facets = facet_map(&facet_counts);
@@ -230,7 +230,7 @@ fn grouped(open: &OpenIndex, searcher: &tantivy::Searcher, request: &SearchReque
 
 /// When nothing matched in the kinds searched by default, how many passages
 /// of the other kinds (references, notes, biographies) match, with a note.
-fn other_kinds(open: &OpenIndex, request: &SearchRequest, parsed: &query::ParsedQuery, searcher: &tantivy::Searcher, stats: &ExactStatistics, text: Option<&Box<dyn Query>>, notes: &mut Vec<String>) -> Result<BTreeMap<String, u64>> {
+fn other_kinds(open: &OpenIndex, request: &SearchRequest, parsed: &query::ParsedQuery, searcher: &tantivy::Searcher, stats: &ExactStatistics, text: Option<&dyn Query>, notes: &mut Vec<String>) -> Result<BTreeMap<String, u64>> {
     let asked_kinds = !request.kinds.is_empty() || parsed.filters.iter().any(|f| f.field == "kind");
     let Some(text) = text else { return Ok(BTreeMap::new()) };
     if asked_kinds {
