@@ -47,10 +47,21 @@ message on stdout.
 `total` counts every matching passage; `hits` the ones shown (`--limit`). `facets` counts passages
 per value of `topic`, `doc`, `language`, `year`, `author`, `kind` among all matches. `notes` says what
 the query parser ignored or reinterpreted; `expansions` what the thesaurus added; `fuzzy` whether near
-spellings were searched.
+spellings were searched; `offset` the hits (documents, when grouped) skipped (`--offset`); `sort`
+`relevance` or `year`; `exact` whether the words were searched as typed (`--exact`). With `--group doc`,
+`groups` lists the documents in order, each with `total` (its matching passages) and the ids of its hits
+shown, which follow each other in `hits`. When nothing matches in the kinds searched, `other_kinds`
+counts the matches among the other kinds (e.g. `{"reference": 3}`). `groups` and `other_kinds` are
+absent otherwise.
 
 ```json
 {{search}}
+```
+
+Grouped (`folio search "Budapest Convention" --group doc --limit 1 --format json`), hits cut short here:
+
+```json
+{{search_grouped}}
 ```
 
 ## export — `folio export --format jsonl`
@@ -143,6 +154,10 @@ def main():
     index = json.loads(run("index", "--json"))
     index["docs"] = index["docs"][:2]
     search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1"))
+    grouped = json.loads(run("search", "Budapest Convention", "--group", "doc", "--format", "json", "--limit", "1"))
+    for h in grouped["hits"]:
+        h["passage"] = {"id": h["passage"]["id"], "doc": h["passage"]["doc"], "…": "…"}
+    grouped["facets"] = {"…": "…"}
     lines = [json.loads(l) for l in run("export", "--format", "jsonl").splitlines()]
     line = next(l for l in lines if l["cites"] and l["cites"][0]["reference"])
     some_id = next(l["id"] for l in lines if l["doc"] == "mukerji-2020-convention" and l["paragraph"] == 14)
@@ -154,6 +169,7 @@ def main():
     topics["topics"] = topics["topics"][:2]
     examples = {
         "search": pretty(search),
+        "search_grouped": pretty(grouped),
         "export": pretty(line),
         "show": pretty(show),
         "cite": pretty(json.loads(run("cite", some_id, "--format", "json"))),

@@ -308,7 +308,9 @@ fn explain_shows_thesaurus_expansions() {
     let env = Env::new(true);
     let out = env.folio(&["search", "computer crime", "--explain", "--limit", "1"]);
     assert!(stdout(&out).contains("`computer crime` also searched as") && stdout(&out).contains("`cybercrime`"), "{}", stdout(&out));
-    let out = env.folio(&["search", "cybercrme convenshun", "--format", "json"]);
+    // (A typo that keeps the stem's start, "cybercrme", is found as a word
+    // of the family of "cybercrime" and needs no near spellings.)
+    let out = env.folio(&["search", "cybrecrime convenshun", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["fuzzy"], true);
     assert!(v["total"].as_u64().unwrap() > 0);
@@ -349,4 +351,148 @@ fn eval_cross_validates_and_retags_as_indexing_did() {
     assert!(stdout(&text).contains("cross-validated (4 folds by document"), "{}", stdout(&text));
     let bad = env.folio(&["eval", "--labels", labels.to_str().unwrap(), "--folds", "1"]);
     assert_eq!(bad.status.code(), Some(2), "one fold is refused: {}", stderr(&bad));
+}
+
+/// `search --format json` with extra arguments: exit code and response.
+fn search_json(env: &Env, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let mut all = vec!["search", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = env.folio(&all);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code(), v, stderr(&out))
+}
+
+fn hit_ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"].as_array().unwrap().iter().map(|h| h["passage"]["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn passages_matching_every_word_rank_above_partial_matches() {
+    let env = Env::new(false);
+    // "call" alone is denser in the second paragraph; "Paris" is common.
+    fs::write(
+        env.corpus().join("notes.md"),
+        "# Notes on the Paris Call\n\nThe Paris Call for Trust and Security in Cyberspace, launched by France at the Internet Governance Forum in November 2018, gathers states, companies and civil society organisations around nine principles, among them the protection of individuals and infrastructure, the integrity of the internet and of elections, and the fight against the proliferation of malicious tools.\n\nCall, call, call: the call of calls.\n\nParis hosted the climate conference in 2015.\n\nThe Paris Agreement shaped climate policy for a decade.\n\nParis is also where the OECD meets.\n\nParis, Paris, Paris: the city of conferences.\n",
+    )
+    .unwrap();
+    let (code, v, err) = search_json(&env, &["Paris Call"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(v["hits"][0]["passage"]["text"].as_str().unwrap().starts_with("The Paris Call"), "{v}");
+    assert!(v["hits"][1]["passage"]["text"].as_str().unwrap().starts_with("Call, call"), "the partial match is still found: {v}");
+}
+
+#[test]
+fn exact_searches_the_words_as_typed() {
+    let env = Env::new(true);
+    let (_, v, _) = search_json(&env, &["GGE"]);
+    assert!(!v["expansions"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v["exact"], false);
+    // Snippets mark the thesaurus's phrases whole, never their "of" alone.
+    for h in v["hits"].as_array().unwrap() {
+        let s = h["snippet"].as_str().unwrap().to_lowercase();
+        assert!(!s.contains("<mark>of</mark>") && !s.contains("<mark>the</mark>"), "{s}");
+    }
+    let (code, v, _) = search_json(&env, &["GGE", "--exact"]);
+    assert_eq!(code, Some(0));
+    assert!(v["expansions"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v["exact"], true);
+    // No near spellings either.
+    let (_, v, _) = search_json(&env, &["sovereingty"]);
+    assert_eq!(v["fuzzy"], true, "{v}");
+    let (code, v, _) = search_json(&env, &["sovereingty", "--exact"]);
+    assert_eq!((code, v["fuzzy"].as_bool(), v["total"].as_u64()), (Some(1), Some(false), Some(0)), "{v}");
+}
+
+#[test]
+fn offset_pages_and_year_sorts() {
+    let env = Env::new(true);
+    let (_, all, _) = search_json(&env, &["cyber", "-n", "6"]);
+    let (_, page, _) = search_json(&env, &["cyber", "-n", "3", "--offset", "3"]);
+    assert_eq!(hit_ids(&page), hit_ids(&all)[3..6].to_vec());
+    assert_eq!(page["offset"], 3);
+    let out = env.folio(&["search", "cyber", "-n", "2", "--offset", "3"]);
+    assert!(stdout(&out).starts_with("4. "), "text ranks continue across pages: {}", stdout(&out));
+    let (_, v, _) = search_json(&env, &["cyber", "--sort", "year", "-n", "50"]);
+    assert_eq!(v["sort"], "year");
+    let years: Vec<i64> = v["hits"].as_array().unwrap().iter().map(|h| h["passage"]["year"].as_i64().unwrap_or(i64::MIN)).collect();
+    assert!(years.len() > 5 && years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
+    assert!(years.first() > years.last(), "{years:?}");
+}
+
+#[test]
+fn group_doc_gathers_hits_by_document() {
+    let env = Env::new(true);
+    let (code, v, _) = search_json(&env, &["cyberspace governance", "--group", "doc", "-n", "3"]);
+    assert_eq!(code, Some(0));
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3, "{v}");
+    let ids = hit_ids(&v);
+    let mut from_groups = vec![];
+    for g in groups {
+        let doc = g["doc"].as_str().unwrap();
+        assert!(g["total"].as_u64().unwrap() >= g["hits"].as_array().unwrap().len() as u64);
+        assert_eq!(v["facets"]["doc"][doc], g["total"], "{g}");
+        for id in g["hits"].as_array().unwrap() {
+            let hit = v["hits"].as_array().unwrap().iter().find(|h| h["passage"]["id"] == *id).unwrap();
+            assert_eq!(hit["passage"]["doc"], doc);
+            from_groups.push(id.as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(from_groups, ids, "hits follow their groups");
+    let (_, next, _) = search_json(&env, &["cyberspace governance", "--group", "doc", "-n", "2", "--offset", "1"]);
+    assert_eq!(next["groups"][0]["doc"], groups[1]["doc"]);
+    let out = env.folio(&["search", "cyberspace governance", "--group", "doc", "-n", "2"]);
+    assert!(stdout(&out).starts_with("── "), "{}", stdout(&out));
+}
+
+#[test]
+fn title_abstract_and_prefix_clauses() {
+    let env = Env::new(true);
+    let (_, v, _) = search_json(&env, &["title:contest"]);
+    assert!(v["total"].as_u64().unwrap() > 0);
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["passage"]["doc"] == "kulikova-2015-contest"), "{v}");
+    let (_, v, _) = search_json(&env, &["abstract:governance"]);
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["passage"]["kind"] == "abstract"), "{v}");
+    let (_, v, _) = search_json(&env, &["sovereign*"]);
+    let snippets: Vec<&str> = v["hits"].as_array().unwrap().iter().map(|h| h["snippet"].as_str().unwrap()).collect();
+    assert!(snippets.iter().any(|s| s.contains("<mark>sovereignty</mark>")), "{snippets:?}");
+    assert!(snippets.iter().all(|s| s.to_lowercase().contains("<mark>sovereign")), "{snippets:?}");
+}
+
+#[test]
+fn unknown_filter_values_are_errors_naming_the_nearest() {
+    let env = Env::new(true);
+    for (args, named) in [
+        (vec!["norms", "--lang", "xx"], "`en`"),
+        (vec!["norms lang:xx"], "`en`"),
+        (vec!["norms", "--doc", "liu"], "`liu-2017-code`"),
+        (vec!["norms", "--author", "Kulikovaa"], "kulikova"),
+        (vec!["norms", "--topic", "normz"], "`norms`"),
+    ] {
+        let mut all = vec!["search"];
+        all.extend(args.iter());
+        let out = env.folio(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+    }
+    let (code, v, err) = search_json(&env, &["norms", "--topic", "NORMS", "--author", "kulikova"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["passage"]["topics"].as_array().unwrap().iter().any(|t| t == "norms")));
+}
+
+#[test]
+fn no_match_in_body_says_what_other_kinds_hold() {
+    let env = Env::new(false);
+    fs::write(
+        env.corpus().join("paper.md"),
+        "# Norms in cyberspace\n\nStates agreed on norms of responsible behaviour in cyberspace.\n\n## References\n\nZyxwvut, A. (2019). A quixotic treatise on widgets. Journal of Things, 3(2), 1–10.\n\nBrown, B. (2020). Another study of norms. Journal of Norms, 1(1), 5–9.\n",
+    )
+    .unwrap();
+    let (code, v, err) = search_json(&env, &["quixotic"]);
+    assert_eq!((code, v["total"].as_u64()), (Some(1), Some(0)), "{err}");
+    assert_eq!(v["other_kinds"]["reference"], 1, "{v}");
+    assert!(err.contains("--kind reference"), "{err}");
+    let (_, v, _) = search_json(&env, &["quixotic", "--kind", "reference"]);
+    assert_eq!(v["total"], 1);
 }

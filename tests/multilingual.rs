@@ -91,3 +91,73 @@ fn each_language_is_detected_tagged_and_found_by_an_inflected_query() {
     assert!(hits.iter().all(|h| h["passage"]["language"] == "es"));
     assert_eq!(v["facets"]["language"].as_object().unwrap().keys().collect::<Vec<_>>(), vec!["es"]);
 }
+
+/// Articles of the Universal Declaration of Human Rights in Chinese, Japanese,
+/// Korean, German and Dutch (`tests/fixtures/udhr`, from `scripts/udhr_corpus.py`).
+fn udhr_index() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir_all(&corpus).unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/udhr");
+    for e in fs::read_dir(fixture).unwrap() {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "md") {
+            fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+fn first_hit(dir: &std::path::Path, query: &str) -> serde_json::Value {
+    let out = folio(dir, &["search", query, "--format", "json", "--limit", "3"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{query}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(v["total"].as_u64().unwrap() > 0, "{query}: nothing found: {v}");
+    v["hits"][0]["passage"].clone()
+}
+
+#[test]
+fn cjk_queries_are_bags_of_bigrams_not_phrases() {
+    let dir = udhr_index();
+    // The characters occur in article 19, but not as this string ("发表意见的自由").
+    for (query, lang, marked) in [("发表意见自由", "zh", "发表意见"), ("表达意见和获取信息的自由", "zh", "意见"), ("表現の自由", "ja", "表現の自由"), ("표현의 자유", "ko", "표현의")] {
+        let p = first_hit(dir.path(), query);
+        assert_eq!(p["language"], lang, "{query}: {p}");
+        assert_eq!(p["section"], if lang == "ja" { "第19条" } else if lang == "ko" { "제 19 조" } else { "第十九条" }, "{query}: {p}");
+        let out = folio(dir.path(), &["search", query, "--format", "json", "--limit", "1"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["hits"][0]["snippet"].as_str().unwrap().contains(&format!("<mark>{marked}")), "{query}: {v}");
+    }
+}
+
+#[test]
+fn compounds_are_found_by_their_parts_and_parts_inside_compounds() {
+    let dir = udhr_index();
+    // A part inside a compound: "uiting" stands only in "meningsuiting" (article 19).
+    let p = first_hit(dir.path(), "uiting");
+    assert_eq!((p["language"].as_str(), p["section"].as_str()), (Some("nl"), Some("Artikel 19")), "{p}");
+    // A compound by its parts: "Gewissensfreiheit" is not in the text;
+    // article 18 has "Gewissens‐" and "Freiheit".
+    let p = first_hit(dir.path(), "Gewissensfreiheit");
+    assert_eq!((p["language"].as_str(), p["section"].as_str()), (Some("de"), Some("Artikel 18")), "{p}");
+    // And with --exact neither mechanism applies.
+    let out = folio(dir.path(), &["search", "uiting", "--exact", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total"], 0, "{v}");
+}
+
+#[test]
+fn a_verb_finds_its_noun_where_the_stemmer_keeps_them_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("corpus")).unwrap();
+    fs::write(dir.path().join("corpus/es.txt"), "Todo individuo tiene derecho a la libertad de opinión y de expresión, sin limitación de fronteras.").unwrap();
+    fs::write(dir.path().join("corpus/ru.txt"), "Каждый человек имеет право на свободу убеждений и на свободное выражение их.").unwrap();
+    // "expresar" stems to "expres", "expresión" to "expresion"; "выражать" to "выража", "выражение" to "выражен".
+    for (query, doc) in [("expresar", "es"), ("выражать", "ru")] {
+        let out = folio(dir.path(), &["search", query, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["hits"][0]["passage"]["doc"], doc, "{query}: {v}");
+        let out = folio(dir.path(), &["search", query, "--exact", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["total"], 0, "--exact {query}: {v}");
+    }
+}

@@ -234,6 +234,49 @@ fn query_stage() {
     );
 }
 
+#[test]
+fn query_stage_fields_and_prefixes() {
+    check_query(
+        r#"title:"Paris Call" abstract:sovereign* norm* title:GGE"#,
+        expect![[r#"[(Should, Scoped(Title, Phrase(["Paris", "Call"]))), (Should, Scoped(Abstract, Prefix("sovereign"))), (Should, Prefix("norm")), (Should, Scoped(Title, Word("GGE")))] [] []"#]],
+    );
+    check_query(
+        "ab* +Sovereign* -title:draft title:",
+        expect![[r#"[(Should, Word("ab")), (Must, Prefix("sovereign")), (MustNot, Scoped(Title, Word("draft")))] [] ["`ab*`: a prefix needs at least 3 letters before `*`; searched as a word", "`title:` or `abstract:` with no word, prefix or phrase after it ignored"]"#]],
+    );
+    check_query(
+        "发表意见自由 foo:bar",
+        expect![[r#"[(Should, Word("发表意见自由")), (Should, Word("foo:bar"))] [] ["unknown field `foo:` searched as words; fields are title:, abstract:, topic:, doc:, lang:, kind:, author:, year:"]"#]],
+    );
+}
+
+/// The analyzer: the exact tokens of a text, and the compound trigrams its
+/// long words get in compounding languages.
+fn check_tokens(text: &str, expect: Expect) {
+    let exact = folio::text::Analyzer::exact().terms(text);
+    let mut grams = vec![];
+    folio::text::compound::gram_tokens(text, &mut grams);
+    let grams: Vec<String> = grams.iter().map(|t| format!("{}@{}", t.text, t.position)).collect();
+    expect.assert_eq(&format!("{}\n{}", exact.join(" "), grams.join(" ")));
+}
+
+#[test]
+fn analyzer_stage() {
+    // Chinese: overlapping bigrams; a lone character between punctuation is a unigram.
+    check_tokens("人人有权享有主张和发表意见的自由;此", expect![[r#"
+        人人 人有 有权 权享 享有 有主 主张 张和 和发 发表 表意 意见 见的 的自 自由 此
+    "#]]);
+    // Japanese kana and kanji alike; Korean syllables too.
+    check_tokens("表現の自由 표현의 자유", expect![[r#"
+        表現 現の の自 自由 표현 현의 자유
+    "#]]);
+    // Dutch and German: words of eight letters or more also as trigrams,
+    // a gap of four positions between words (no phrase spans two words).
+    check_tokens("vrijheid van meningsuiting", expect![[r#"
+        vrijheid van meningsuiting
+        vri@0 rij@1 ijh@2 jhe@3 hei@4 eid@5 men@10 eni@11 nin@12 ing@13 ngs@14 gsu@15 sui@16 uit@17 iti@18 tin@19 ing@20"#]]);
+}
+
 /// Citations: every form for a locator, and the APA reference.
 fn check_cite(locator: Locator, expect: Expect) {
     let meta = DocMeta {

@@ -66,6 +66,19 @@ pub enum Format {
     Json,
 }
 
+/// `search --sort`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SortArg {
+    Relevance,
+    Year,
+}
+
+/// `search --group`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum GroupArg {
+    Doc,
+}
+
 /// Output of `search`: text, JSON, or one citation form per hit.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum SearchFormat {
@@ -173,9 +186,21 @@ pub enum Command {
         /// Publication years, FROM..TO or one year.
         #[arg(long, value_name = "FROM..TO")]
         year: Option<String>,
-        /// Number of hits to print.
+        /// Number of hits to print (documents with --group doc).
         #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
         limit: usize,
+        /// Skip the first N hits (documents with --group doc): the next page.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        offset: usize,
+        /// Search the words as typed (stems included): no thesaurus, no compound parts, no near spellings.
+        #[arg(long)]
+        exact: bool,
+        /// Order of hits: relevance (best first) or year (newest first).
+        #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+        sort: SortArg,
+        /// Group hits: doc (by document, in the order of each document's best hit).
+        #[arg(long, value_enum)]
+        group: Option<GroupArg>,
         /// text, json, or a citation form for each hit (pandoc, typst, latex, bibtex, csl-json).
         #[arg(short = 'f', long, value_enum, default_value_t = SearchFormat::Text)]
         format: SearchFormat,

@@ -12,7 +12,7 @@ use folio::store::OpenIndex;
 use folio::wire;
 use folio::cite;
 
-use super::args::{Args, CiteFormatArg, Command, ExportFormat, FoldBy, Format, SearchFormat, StyleArgs};
+use super::args::{Args, CiteFormatArg, Command, ExportFormat, FoldBy, Format, GroupArg, SearchFormat, SortArg, StyleArgs};
 use super::model;
 use super::observer::CliObserver;
 use super::print::{self, Style};
@@ -26,7 +26,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         Command::Index { rebuild, strict, json } => cmd_index(&config, BuildOptions { rebuild, strict }, json, &mut out)?,
         Command::Check { json } => cmd_check(&config, json, &mut out)?,
         Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
-        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
+        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, offset, exact, sort, group, format, style, facets, explain } => {
             if query.trim().is_empty() {
                 // Queries are never rejected: nothing to search is no results.
                 eprintln!("folio: note: the query is empty; give words to search for, e.g. `folio search \"due diligence\"`");
@@ -34,7 +34,12 @@ pub fn run(args: Args) -> Result<Outcome> {
             }
             let kinds = kinds.iter().map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are {}", Kind::names()))).collect::<Result<Vec<_>>>()?;
             let years = year.as_deref().map(retrieve::parse_years).transpose()?;
-            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit };
+            let sort = match sort {
+                SortArg::Relevance => retrieve::Sort::Relevance,
+                SortArg::Year => retrieve::Sort::Year,
+            };
+            let group = if group == Some(GroupArg::Doc) { retrieve::Grouping::Doc } else { retrieve::Grouping::None };
+            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit, offset, exact, sort, group };
             cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
         }
         Command::Show { passage_id, style, format } => cmd_show(&config, &passage_id, &style, format, &mut out)?,

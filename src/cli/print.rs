@@ -49,6 +49,10 @@ pub fn hits(style: &Style, response: &SearchResponse, show_facets: bool, tagger:
     }
     for (rank, hit) in response.hits.iter().enumerate() {
         let p = &hit.passage;
+        if let Some(group) = response.groups.iter().find(|g| g.hits.first() == Some(&p.id)) {
+            writeln!(out, "{}", style.bold(&format!("── {} · {} matching passages, {} shown", group.doc, group.total, group.hits.len())))?;
+        }
+        let rank = rank + if response.groups.is_empty() { response.offset } else { 0 };
         let authors = if p.authors.is_empty() { String::new() } else { format!("{} ", p.authors.join("; ")) };
         let year = p.year.map_or("n.d.".into(), |y| y.to_string());
         writeln!(out, "{} {} {}", style.bold(&format!("{}.", rank + 1)), style.bold(&p.title), style.dim(&format!("[{}]", p.id)))?;

@@ -85,7 +85,26 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) 
         hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)? });
     }
     let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
-    Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy })
+    let groups = found.groups.into_iter().map(|g| wire::DocGroup { doc: g.doc, total: g.total, hits: g.hits }).collect();
+    let sort = match request.sort {
+        retrieve::Sort::Relevance => "relevance",
+        retrieve::Sort::Year => "year",
+    };
+    Ok(wire::SearchResponse {
+        folio_json: FormatVersion,
+        query: found.query,
+        total: found.total,
+        hits,
+        facets: found.facets,
+        notes: found.notes,
+        expansions,
+        fuzzy: found.fuzzy,
+        offset: request.offset,
+        sort: sort.into(),
+        exact: request.exact,
+        groups,
+        other_kinds: found.other_kinds,
+    })
 }
 
 /// One passage by id (old `<key>:<paragraph>` ids too), or the error that

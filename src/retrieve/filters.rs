@@ -1,6 +1,9 @@
 //! Filters: from the request's flags and from `field:value` in the query,
 //! parsed once, validated, and compiled into tantivy clauses (topics, docs,
 //! languages, authors, kinds, years). Kinds default to body and abstract.
+//! A topic, document, language or author the index does not hold is an
+//! error that names the nearest values it does hold (a typo would otherwise
+//! read as "no results"); topic names match whatever their case.
 
 use std::collections::HashSet;
 
@@ -28,13 +31,8 @@ struct Wanted {
 
 /// The filter clauses of a search; what could not be read becomes a note.
 pub fn compile(open: &OpenIndex, request: &SearchRequest, parsed: &ParsedQuery, notes: &mut Vec<String>) -> Result<Vec<(TOccur, Box<dyn Query>)>> {
-    let wanted = gather(open, request, parsed, notes);
-    let valid_topics: Vec<&str> = open.manifest.topics.iter().map(|(id, _, _)| id.as_str()).collect();
-    for t in &wanted.topics {
-        if !valid_topics.contains(&t.as_str()) {
-            return Err(Error::InvalidArgument(format!("unknown topic `{t}`; valid topics: {} (see `folio topics`)", valid_topics.join(", "))));
-        }
-    }
+    let mut wanted = gather(open, request, parsed, notes);
+    validate(open, &mut wanted)?;
     let f = &open.fields;
     let mut clauses: Vec<(TOccur, Box<dyn Query>)> = wanted.excluded.iter().map(|(field, value)| (TOccur::MustNot, any_of(*field, std::slice::from_ref(value)))).collect();
     for (field, values) in [(f.topic, &wanted.topics), (f.doc, &wanted.docs), (f.language, &wanted.langs)] {
@@ -45,7 +43,7 @@ pub fn compile(open: &OpenIndex, request: &SearchRequest, parsed: &ParsedQuery, 
     if !wanted.authors.is_empty() {
         // Authors match on any part of "Family, Given": a family name is enough.
         let lower: Vec<String> = wanted.authors.iter().map(|a| a.to_lowercase()).collect();
-        clauses.push((TOccur::Must, author_query(open, &lower)?));
+        clauses.push((TOccur::Must, author_query(open, &lower)?.0));
     }
     let kinds: Vec<Kind> = if wanted.kinds.is_empty() { Kind::ALL.into_iter().filter(|k| k.searched_by_default()).collect() } else { wanted.kinds };
     clauses.push((TOccur::Must, any_of(f.kind, &kinds.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>())));
@@ -100,6 +98,96 @@ fn gather(open: &OpenIndex, request: &SearchRequest, parsed: &ParsedQuery, notes
     w
 }
 
+/// Checks the wanted topics, documents and languages against what the index
+/// holds (topics by id or label, whatever the case) and authors against the
+/// names it holds; an unknown value is an error naming the nearest ones.
+fn validate(open: &OpenIndex, wanted: &mut Wanted) -> Result<()> {
+    let topics: Vec<String> = open.manifest.topics.iter().map(|(id, _, _)| id.clone()).collect();
+    for t in wanted.topics.iter_mut() {
+        let found = open.manifest.topics.iter().find(|(id, label, _)| id.eq_ignore_ascii_case(t) || label.to_lowercase() == t.to_lowercase());
+        match found {
+            Some((id, _, _)) => *t = id.clone(),
+            None => return Err(unknown("topic", t, &topics, &format!("valid topics: {} (see `folio topics`)", topics.join(", ")))),
+        }
+    }
+    for d in &wanted.docs {
+        // One lookup in the document table; every key is read only to name the nearest.
+        if open.doc(d)?.is_none() {
+            let docs: Vec<String> = open.docs()?.iter().map(|d| d.key.clone()).collect();
+            return Err(unknown("document", d, &docs, "keys are listed by `folio index --json`"));
+        }
+    }
+    let langs = &open.manifest.languages;
+    for l in wanted.langs.iter_mut() {
+        *l = l.to_lowercase();
+        if !langs.contains(l) {
+            return Err(unknown("language", l, langs, "ISO 639-1 codes"));
+        }
+    }
+    for a in &wanted.authors {
+        let (_, names) = author_query(open, std::slice::from_ref(&a.to_lowercase()))?;
+        if names.is_empty() {
+            return Err(unknown("author", a, &all_authors(open)?, "write a family name, e.g. `--author Kulikova`"));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a filter value the index does not hold.
+fn unknown(what: &str, value: &str, known: &[String], hint: &str) -> Error {
+    let near = nearest(value, known);
+    let listed = if near.is_empty() { "the index holds none".to_string() } else { format!("nearest: {}", near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")) };
+    Error::InvalidArgument(format!("unknown {what} `{value}` ({listed}; {hint})"))
+}
+
+/// The values nearest to `value` (containing it, or by spelling), at most three.
+pub fn nearest(value: &str, known: &[String]) -> Vec<String> {
+    let v = value.to_lowercase();
+    let mut scored: Vec<(usize, &String)> = known
+        .iter()
+        .map(|k| {
+            let kl = k.to_lowercase();
+            let d = if !v.is_empty() && (kl.contains(&v) || v.contains(&kl)) { 0 } else { distance(&v, &kl) };
+            (d, k)
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
+}
+
+/// Edit distance (characters).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Every author name the index holds ("family, given", lower-cased).
+fn all_authors(open: &OpenIndex) -> Result<Vec<String>> {
+    let searcher = open.reader.searcher();
+    let mut names = std::collections::BTreeSet::new();
+    for reader in searcher.segment_readers() {
+        let inverted = reader.inverted_index(open.fields.author)?;
+        let mut stream = inverted.terms().stream().map_err(|e| Error::Tantivy(e.into()))?;
+        while stream.advance() {
+            if let Ok(name) = std::str::from_utf8(stream.key()) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}
+
 /// Any of the values, as exact terms of the field.
 pub fn any_of(field: Field, values: &[String]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
@@ -129,7 +217,7 @@ pub fn parse_years(s: &str) -> Result<(i32, i32)> {
 
 /// Authors are stored lower-cased as "family, given": match whole names, and
 /// family names alone by looking up the names the index holds.
-fn author_query(open: &OpenIndex, wanted: &[String]) -> Result<Box<dyn Query>> {
+fn author_query(open: &OpenIndex, wanted: &[String]) -> Result<(Box<dyn Query>, Vec<String>)> {
     let searcher = open.reader.searcher();
     let mut names: HashSet<String> = HashSet::new();
     for reader in searcher.segment_readers() {
@@ -144,10 +232,8 @@ fn author_query(open: &OpenIndex, wanted: &[String]) -> Result<Box<dyn Query>> {
     }
     let mut names: Vec<String> = names.into_iter().collect();
     names.sort();
-    if names.is_empty() {
-        names = wanted.to_vec();
-    }
-    Ok(any_of(open.fields.author, &names))
+    let query = any_of(open.fields.author, if names.is_empty() { wanted } else { &names });
+    Ok((query, names))
 }
 
 #[cfg(test)]
@@ -161,5 +247,13 @@ mod tests {
         assert_eq!(parse_years("..2015").unwrap(), (i32::MIN, 2015));
         assert!(parse_years("2020..2010").is_err());
         assert!(parse_years("last year").is_err());
+    }
+
+    #[test]
+    fn nearest_values() {
+        let known: Vec<String> = ["kulikova-2015-contest", "liu-2017-code", "wang-dilemma"].map(String::from).to_vec();
+        assert_eq!(nearest("liu", &known)[0], "liu-2017-code");
+        assert_eq!(nearest("wang-dilema", &known)[0], "wang-dilemma");
+        assert_eq!(distance("kitten", "sitting"), 3);
     }
 }

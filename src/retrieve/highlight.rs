@@ -1,9 +1,11 @@
 //! Highlighting: marks the words of a passage that the query matched,
-//! stemmed forms included, and picks the window of text with the most of them.
+//! stemmed forms and prefixes included, and picks the window of text with the
+//! most of them. Phrases the thesaurus added are marked only where the whole
+//! phrase stands, so that their "the" and "of" are never marked alone.
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::query::{collect_words, ParsedQuery};
+use super::query::{collect_words, Node, Occur, ParsedQuery};
 use crate::text::{split_words, Analyzer};
 
 /// Marks the words of a passage that the query matched, stemmed forms
@@ -11,6 +13,23 @@ use crate::text::{split_words, Analyzer};
 pub struct Highlighter {
     exact: HashSet<String>,
     stems: BTreeMap<String, HashSet<String>>,
+    /// Added phrases of several words: exact tokens, and stems per language.
+    phrases: Vec<Vec<String>>,
+    stem_phrases: BTreeMap<String, Vec<Vec<String>>>,
+    prefixes: Vec<String>,
+}
+
+/// The prefixes (`sovereign*`) of the clauses that are not excluded.
+fn collect_prefixes(clauses: &[(Occur, Node)], out: &mut Vec<String>) {
+    for (occur, node) in clauses {
+        match node {
+            _ if *occur == Occur::MustNot => {}
+            Node::Prefix(p) => out.push(p.clone()),
+            Node::Scoped(_, inner) => collect_prefixes(&[(Occur::Should, (**inner).clone())], out),
+            Node::Group(inner) => collect_prefixes(inner, out),
+            Node::Word(_) | Node::Phrase(_) => {}
+        }
+    }
 }
 
 const SNIPPET_CHARS: usize = 240;
@@ -25,15 +44,27 @@ impl Highlighter {
         for l in langs {
             stems.insert(l.clone(), Analyzer::for_lang(l).terms(&text).into_iter().collect());
         }
-        Highlighter { exact, stems }
+        let mut prefixes = vec![];
+        collect_prefixes(&parsed.clauses, &mut prefixes);
+        Highlighter { exact, stems, phrases: vec![], stem_phrases: BTreeMap::new(), prefixes }
     }
 
-    /// Highlights these words too (thesaurus expansions).
-    pub fn add_words(&mut self, words: &[String], langs: &[String]) {
-        let text = words.join(" ");
-        self.exact.extend(Analyzer::exact().terms(&text));
-        for l in langs {
-            self.stems.entry(l.clone()).or_default().extend(Analyzer::for_lang(l).terms(&text));
+    /// Highlights these terms too (thesaurus expansions): a one-word term
+    /// wherever it stands, a longer one only as a whole phrase.
+    pub fn add_phrases(&mut self, terms: &[String], langs: &[String]) {
+        for term in terms {
+            let exact = Analyzer::exact().terms(term);
+            if exact.len() == 1 {
+                self.exact.extend(exact);
+                for l in langs {
+                    self.stems.entry(l.clone()).or_default().extend(Analyzer::for_lang(l).terms(term));
+                }
+            } else if exact.len() > 1 {
+                self.phrases.push(exact);
+                for l in langs {
+                    self.stem_phrases.entry(l.clone()).or_default().push(Analyzer::for_lang(l).terms(term));
+                }
+            }
         }
     }
 
@@ -43,18 +74,26 @@ impl Highlighter {
         split_words(text, &mut exact_tokens);
         let stems: Vec<String> = Analyzer::for_lang(lang).terms(text);
         let stem_set = self.stems.get(lang);
-        let mut out = vec![];
+        let mut ranges = vec![];
         for (i, tok) in exact_tokens.iter().enumerate() {
             let stem_hit = stem_set.is_some_and(|s| stems.get(i).is_some_and(|st| s.contains(st)));
-            if self.exact.contains(&tok.text) || stem_hit {
-                // CJK bigrams overlap: merge a match into the previous one it touches.
-                match out.last_mut() {
-                    Some((_, end)) if tok.offset_from <= *end => *end = (*end).max(tok.offset_to),
-                    _ => out.push((tok.offset_from, tok.offset_to)),
+            if self.exact.contains(&tok.text) || stem_hit || self.prefixes.iter().any(|p| tok.text.starts_with(p.as_str())) {
+                ranges.push((tok.offset_from, tok.offset_to));
+            }
+        }
+        let exact_texts: Vec<&str> = exact_tokens.iter().map(|t| t.text.as_str()).collect();
+        let stem_texts: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let stem_phrases = self.stem_phrases.get(lang).map(Vec::as_slice).unwrap_or_default();
+        for (texts, phrases) in [(&exact_texts, self.phrases.as_slice()), (&stem_texts, stem_phrases)] {
+            for phrase in phrases.iter().filter(|p| !p.is_empty() && p.len() <= texts.len()) {
+                for start in 0..=texts.len() - phrase.len() {
+                    if texts[start..start + phrase.len()].iter().zip(phrase).all(|(a, b)| *a == b) {
+                        ranges.push((exact_tokens[start].offset_from, exact_tokens[start + phrase.len() - 1].offset_to));
+                    }
                 }
             }
         }
-        out
+        merge(ranges)
     }
 
     /// A window of about 240 characters around the densest matches, with
@@ -80,6 +119,19 @@ impl Highlighter {
         }
         out
     }
+}
+
+/// Sorted, overlapping or touching ranges merged (CJK bigrams overlap).
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = vec![];
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some((_, end)) if a <= *end => *end = (*end).max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -124,5 +176,16 @@ mod tests {
         let h = Highlighter::new(&query::parse("governing norm"), &["en".to_string()]);
         let s = h.snippet("States govern by norms, and governments agree.", "en");
         assert_eq!(s, "States <mark>govern</mark> by <mark>norms</mark>, and <mark>governments</mark> agree.");
+    }
+
+    #[test]
+    fn added_phrases_are_marked_whole_never_their_stop_words() {
+        let langs = ["en".to_string()];
+        let mut h = Highlighter::new(&query::parse("GGE"), &langs);
+        h.add_phrases(&["Group of Governmental Experts".into(), "UNGGE".into()], &langs);
+        let s = h.snippet("The head of the Group of Governmental Experts spoke of the group.", "en");
+        assert_eq!(s, "The head of the <mark>Group of Governmental Experts</mark> spoke of the group.");
+        let h = Highlighter::new(&query::parse("sovereign*"), &langs);
+        assert_eq!(h.snippet("Sovereignty and the sovereign.", "en"), "<mark>Sovereignty</mark> and the <mark>sovereign</mark>.");
     }
 }

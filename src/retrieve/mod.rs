@@ -40,6 +40,43 @@ pub struct SearchRequest {
     pub kinds: Vec<Kind>,
     pub years: Option<(i32, i32)>,
     pub limit: usize,
+    /// Hits (or documents, when grouped) to skip before the first shown.
+    pub offset: usize,
+    /// The words as typed: no thesaurus, no compounds, no near spellings
+    /// (and no semantic scores where those exist).
+    pub exact: bool,
+    pub sort: Sort,
+    pub group: Grouping,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first; equal years by relevance; undated last.
+    Year,
+}
+
+/// How hits are grouped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Grouping {
+    #[default]
+    None,
+    /// By document: documents in the order of their best hit, limit and
+    /// offset counting documents, each with its best few hits.
+    Doc,
+}
+
+/// A document's hits, when grouped by document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocGroup {
+    pub doc: String,
+    /// Passages of the document that match (all of them, not only those shown).
+    pub total: u64,
+    /// Ids of the hits shown for it, best first (they follow each other in `hits`).
+    pub hits: Vec<String>,
 }
 
 /// One ranked passage with its snippet.
@@ -63,10 +100,22 @@ pub struct Results {
     pub expansions: Vec<Expansion>,
     /// True when near spellings of the query's words were searched too.
     pub fuzzy: bool,
+    /// Groups of hits by document (empty unless grouped).
+    pub groups: Vec<DocGroup>,
+    /// When nothing matched in the kinds searched: matches in other kinds.
+    pub other_kinds: BTreeMap<String, u64>,
 }
 
 /// Below this many hits, near spellings are searched too.
 const FEW_HITS: usize = 3;
+
+/// Hits re-ranked by coordination beyond those shown (a hit further down
+/// rarely climbs into the first page).
+const RERANK_POOL: usize = 100;
+/// Most hits sorted by year (all matches up to this many).
+const SORT_POOL: usize = 10_000;
+/// Hits shown per document when grouped.
+const HITS_PER_DOC: usize = 3;
 
 /// Top documents, total and facet counts of one tantivy search.
 type Collected = (Vec<(f32, DocAddress)>, usize, FacetCounts);
@@ -76,7 +125,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let parsed = query::parse(&request.query);
     let mut notes = parsed.notes.clone();
     let searcher = open.reader.searcher();
-    let analyzed = compile::Analyzed { open, searcher: &searcher, thesaurus: &open.thesaurus, langs: open.manifest.languages.clone() };
+    let analyzed = compile::Analyzed { open, searcher: &searcher, thesaurus: &open.thesaurus, langs: open.manifest.languages.clone(), exact: request.exact, body_only: Default::default() };
     let (text_query, expansions) = match analyzed.group(&parsed.clauses) {
         Some((q, e)) => (Some(q), e),
         None => {
@@ -88,36 +137,122 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     };
     let filters = filters::compile(open, request, &parsed, &mut notes)?;
     let stats = statistics(open, &searcher)?;
+    let pool = pool_size(request);
     let matching: Box<dyn Query> = text_query.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone());
-    let mut collected = collect(&searcher, &stats, matching, &filters, request.limit)?;
+    let mut collected = collect(&searcher, &stats, matching, &filters, pool)?;
     let mut fuzzy = false;
     if collected.1 < FEW_HITS
-        && let (Some(text), Some(near)) = (text_query, analyzed.fuzzy(&parsed.clauses))
+        && !request.exact
+        && let (Some(text), Some(near)) = (text_query.as_ref(), analyzed.fuzzy(&parsed.clauses))
     {
         // Few hits: search near spellings too, below the exact matches.
-        let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(TOccur::Should, Box::new(BoostQuery::new(text, 4.0)) as Box<dyn Query>), (TOccur::Should, Box::new(BoostQuery::new(near, 0.5)))]));
-        let retried = collect(&searcher, &stats, either, &filters, request.limit)?;
+        let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![(TOccur::Should, Box::new(BoostQuery::new(text.box_clone(), 4.0)) as Box<dyn Query>), (TOccur::Should, Box::new(BoostQuery::new(near, 0.5)))]));
+        let retried = collect(&searcher, &stats, either, &filters, pool)?;
         if retried.1 > collected.1 {
             notes.push("few exact matches: near spellings of the query's words were searched too".into());
             (collected, fuzzy) = (retried, true);
         }
     }
     let (top_docs, total, facet_counts) = collected;
+    let ranked = rank::coordinate(&searcher, &analyzed.concepts(&parsed.clauses), top_docs)?;
+    let ranked = order(open, &searcher, request, ranked)?;
+    let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_deref(), &mut notes)? } else { BTreeMap::new() };
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
-    highlighter.add_words(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);
-    let mut hits = vec![];
-    for (score, addr) in rank::order_ties(&searcher, top_docs).into_iter().take(request.limit) {
-        let passage = open.passage(&searcher, addr)?;
-        let snippet = highlighter.snippet(&passage.text, &passage.language);
-        hits.push(Found { score, snippet, passage });
+    highlighter.add_phrases(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);
+    let facets = facet_map(&facet_counts);
+    let (hits, groups) = match request.group {
+        Grouping::None => {
+            let page: Vec<(f32, DocAddress)> = ranked.into_iter().skip(request.offset).take(request.limit).collect();
+            (page.into_iter().map(|(score, addr)| found(open, &searcher, &highlighter, score, addr)).collect::<Result<Vec<_>>>()?, vec![])
+        }
+        Grouping::Doc => grouped(open, &searcher, request, ranked, &facets, &highlighter)?,
+    };
+    Ok(Results { query: request.query.clone(), total, hits, facets, notes, expansions, fuzzy, groups, other_kinds })
+}
+
+/// How many hits to collect: enough to re-rank, page, sort or group.
+fn pool_size(request: &SearchRequest) -> usize {
+    let shown = request.offset.saturating_add(request.limit);
+    match (request.sort, request.group) {
+        (Sort::Year, _) => SORT_POOL,
+        (_, Grouping::Doc) => shown.saturating_mul(HITS_PER_DOC * 4).max(RERANK_POOL * 2),
+        _ => shown.saturating_add(8).max(RERANK_POOL),
     }
-    Ok(Results { query: request.query.clone(), total, hits, facets: facet_map(&facet_counts), notes, expansions, fuzzy })
+}
+
+/// Hits in their final order: by score (ties by sort key), or by year.
+fn order(open: &OpenIndex, searcher: &tantivy::Searcher, request: &SearchRequest, hits: Vec<(f32, DocAddress)>) -> Result<Vec<(f32, DocAddress)>> {
+    let ranked = rank::order_ties(searcher, hits);
+    if request.sort != Sort::Year {
+        return Ok(ranked);
+    }
+    let mut dated = Vec::with_capacity(ranked.len());
+    for (i, (score, addr)) in ranked.into_iter().enumerate() {
+        let year = rank::year_of(searcher, open.fields.year, &addr);
+        dated.push((std::cmp::Reverse(year), i, score, addr));
+    }
+    dated.sort_by_key(|(y, i, _, _)| (*y, *i));
+    Ok(dated.into_iter().map(|(_, _, s, a)| (s, a)).collect())
+}
+
+/// One hit: its passage and snippet.
+fn found(open: &OpenIndex, searcher: &tantivy::Searcher, highlighter: &Highlighter, score: f32, addr: DocAddress) -> Result<Found> {
+    let passage = open.passage(searcher, addr)?;
+    let snippet = highlighter.snippet(&passage.text, &passage.language);
+    Ok(Found { score, snippet, passage })
+}
+
+/// Hits grouped by document: documents in the order of their best hit, the
+/// page of documents after `offset`, each with its best few hits.
+fn grouped(open: &OpenIndex, searcher: &tantivy::Searcher, request: &SearchRequest, ranked: Vec<(f32, DocAddress)>, facets: &BTreeMap<String, BTreeMap<String, u64>>, highlighter: &Highlighter) -> Result<(Vec<Found>, Vec<DocGroup>)> {
+    let wanted = request.offset.saturating_add(request.limit);
+    let mut groups: Vec<(String, Vec<Found>)> = vec![];
+    for (score, addr) in ranked {
+        let hit = found(open, searcher, highlighter, score, addr)?;
+        let n_groups = groups.len();
+        match groups.iter_mut().find(|(d, _)| *d == hit.passage.doc) {
+            Some((_, hits)) if hits.len() < HITS_PER_DOC => hits.push(hit),
+            Some(_) => {}
+            None if n_groups < wanted => groups.push((hit.passage.doc.clone(), vec![hit])),
+            None => {}
+        }
+    }
+    let doc_counts = facets.get("doc");
+    let mut hits = vec![];
+    let mut out = vec![];
+    for (doc, found) in groups.into_iter().skip(request.offset) {
+        let total = doc_counts.and_then(|c| c.get(&doc)).copied().unwrap_or(found.len() as u64);
+        out.push(DocGroup { doc, total, hits: found.iter().map(|f| f.passage.id.clone()).collect() });
+        hits.extend(found);
+    }
+    Ok((hits, out))
+}
+
+/// When nothing matched in the kinds searched by default, how many passages
+/// of the other kinds (references, notes, biographies) match, with a note.
+fn other_kinds(open: &OpenIndex, request: &SearchRequest, parsed: &query::ParsedQuery, searcher: &tantivy::Searcher, stats: &ExactStatistics, text: Option<&dyn Query>, notes: &mut Vec<String>) -> Result<BTreeMap<String, u64>> {
+    let asked_kinds = !request.kinds.is_empty() || parsed.filters.iter().any(|f| f.field == "kind");
+    let Some(text) = text else { return Ok(BTreeMap::new()) };
+    if asked_kinds {
+        return Ok(BTreeMap::new());
+    }
+    let others = SearchRequest { kinds: Kind::ALL.into_iter().filter(|k| !k.searched_by_default()).collect(), ..request.clone() };
+    let filters = filters::compile(open, &others, parsed, &mut vec![])?;
+    let (_, n, counts) = collect(searcher, stats, text.box_clone(), &filters, 1)?;
+    if n == 0 {
+        return Ok(BTreeMap::new());
+    }
+    let kinds: BTreeMap<String, u64> = facet_map(&counts).remove("kind").unwrap_or_default().into_iter().filter(|(_, c)| *c > 0).collect();
+    let listed: Vec<String> = kinds.iter().map(|(k, c)| format!("{c} in {k} passages")).collect();
+    let first = kinds.keys().next().cloned().unwrap_or_default();
+    notes.push(format!("no match in body or abstract passages, but {}: search them with `--kind {first}`", listed.join(", ")));
+    Ok(kinds)
 }
 
 /// BM25 statistics over the scored fields, from the live documents.
 fn statistics<'a>(open: &OpenIndex, searcher: &'a tantivy::Searcher) -> Result<ExactStatistics<'a>> {
     let f = &open.fields;
-    let mut scored_fields = vec![f.exact, f.context];
+    let mut scored_fields = vec![f.exact, f.context, f.title, f.grams];
     scored_fields.extend(open.manifest.languages.iter().filter_map(|l| f.stemmed.get(l).copied()));
     ExactStatistics::new(searcher, &scored_fields, &open.manifest.field_tokens)
 }

@@ -1,6 +1,8 @@
-//! The query language, parsed leniently: words, "phrases", `AND`, `OR`, `NOT`,
-//! `+must`, `-exclude`, parentheses, and field filters (`topic:`, `doc:`,
-//! `lang:`, `kind:`, `author:`, `year:2015` or `year:2010..2020`). Nothing a
+//! The query language, parsed leniently: words, "phrases", prefixes
+//! (`sovereign*`), `AND`, `OR`, `NOT`, `+must`, `-exclude`, parentheses,
+//! searched fields (`title:`, `abstract:` before a word, prefix or phrase) and
+//! field filters (`topic:`, `doc:`, `lang:`, `kind:`, `author:`, `year:2015`
+//! or `year:2010..2020`). Nothing a
 //! user types is an error: what cannot be read is reported as a note and the
 //! rest is searched.
 
@@ -16,8 +18,28 @@ pub enum Occur {
 pub enum Node {
     Word(String),
     Phrase(Vec<String>),
+    /// Words starting with this text (`sovereign*`), lower-cased.
+    Prefix(String),
+    /// A word, prefix or phrase searched in one part of the passages only.
+    Scoped(Scope, Box<Node>),
     Group(Vec<(Occur, Node)>),
 }
+
+/// Where a scoped clause is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The document's title (`title:`).
+    Title,
+    /// Abstract passages (`abstract:`).
+    Abstract,
+}
+
+/// Fields that narrow where words are searched (not filters).
+pub const SEARCH_FIELDS: &[&str] = &["title", "abstract"];
+
+/// Shortest prefix searched as a prefix, in characters: shorter ones match
+/// too much of the vocabulary to be useful.
+pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// A field filter written in the query.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +65,8 @@ enum Tok {
     Word(String),
     Phrase(Vec<String>),
     Field(String, String),
+    Prefix(String),
+    Scope(Scope),
     Open,
     Close,
     And,
@@ -111,27 +135,55 @@ fn lex(input: &str, notes: &mut Vec<String>) -> Vec<Tok> {
                     "AND" | "&&" => toks.push(Tok::And),
                     "OR" | "||" => toks.push(Tok::Or),
                     "NOT" | "!" => toks.push(Tok::Not),
-                    _ => {
-                        if let Some((field, value)) = word.split_once(':') {
-                            let field_l = field.to_lowercase();
-                            if FILTER_FIELDS.contains(&field_l.as_str()) && !value.is_empty() {
-                                toks.push(Tok::Field(field_l, value.to_string()));
-                                continue;
-                            }
-                            if !field.is_empty() && field.chars().all(char::is_alphabetic) && !value.starts_with("//") {
-                                notes.push(format!(
-                                    "unknown field `{field}:` searched as words; fields are {}",
-                                    FILTER_FIELDS.iter().map(|f| format!("{f}:")).collect::<Vec<_>>().join(", ")
-                                ));
-                            }
-                        }
-                        toks.push(Tok::Word(word));
-                    }
+                    _ => lex_word(word, &mut toks, notes),
                 }
             }
         }
     }
     toks
+}
+
+/// One word of the query: a field filter, a searched field, a prefix or a word.
+fn lex_word(word: String, toks: &mut Vec<Tok>, notes: &mut Vec<String>) {
+    let mut word = word;
+    if let Some((field, value)) = word.split_once(':') {
+        let field_l = field.to_lowercase();
+        if FILTER_FIELDS.contains(&field_l.as_str()) && !value.is_empty() {
+            toks.push(Tok::Field(field_l, value.to_string()));
+            return;
+        }
+        if let Some(scope) = scope_of(&field_l) {
+            // `title:word`, or `title:` before a "phrase".
+            toks.push(Tok::Scope(scope));
+            if value.is_empty() {
+                return;
+            }
+            word = value.to_string();
+        } else if !field.is_empty() && field.chars().all(char::is_alphabetic) && !value.starts_with("//") {
+            let fields: Vec<String> = SEARCH_FIELDS.iter().chain(FILTER_FIELDS).map(|f| format!("{f}:")).collect();
+            notes.push(format!("unknown field `{field}:` searched as words; fields are {}", fields.join(", ")));
+        }
+    }
+    toks.push(prefix_or_word(word, notes));
+}
+
+fn scope_of(field: &str) -> Option<Scope> {
+    match field {
+        "title" => Some(Scope::Title),
+        "abstract" => Some(Scope::Abstract),
+        _ => None,
+    }
+}
+
+/// `sovereign*` is a prefix; a star after fewer than three letters is a word.
+fn prefix_or_word(word: String, notes: &mut Vec<String>) -> Tok {
+    let Some(stem) = word.strip_suffix('*') else { return Tok::Word(word) };
+    let stem = stem.trim_end_matches('*');
+    if stem.chars().count() >= MIN_PREFIX_CHARS && stem.chars().all(char::is_alphanumeric) {
+        return Tok::Prefix(stem.to_lowercase());
+    }
+    notes.push(format!("`{word}`: a prefix needs at least {MIN_PREFIX_CHARS} letters before `*`; searched as a word"));
+    Tok::Word(stem.to_string())
 }
 
 struct Parser {
@@ -144,6 +196,21 @@ struct Parser {
 }
 
 impl Parser {
+    /// The word, prefix or phrase after `title:` or `abstract:`.
+    fn scoped(&mut self, scope: Scope) -> Option<Node> {
+        let inner = match self.toks.get(self.pos).cloned() {
+            Some(Tok::Word(w)) => Node::Word(w),
+            Some(Tok::Phrase(ws)) => Node::Phrase(ws),
+            Some(Tok::Prefix(p)) => Node::Prefix(p),
+            _ => {
+                self.notes.push("`title:` or `abstract:` with no word, prefix or phrase after it ignored".into());
+                return None;
+            }
+        };
+        self.pos += 1;
+        Some(Node::Scoped(scope, Box::new(inner)))
+    }
+
     /// Reads clauses up to the `)` that closes this group (true) or the end (false).
     fn group(&mut self) -> (Vec<(Occur, Node)>, bool) {
         let mut clauses: Vec<(Occur, Node)> = vec![];
@@ -195,8 +262,13 @@ impl Parser {
                     and_next = false;
                     continue;
                 }
+                Tok::Scope(scope) => match self.scoped(scope) {
+                    Some(node) => node,
+                    None => continue,
+                },
                 Tok::Word(w) => Node::Word(w),
                 Tok::Phrase(words) => Node::Phrase(words),
+                Tok::Prefix(p) => Node::Prefix(p),
             };
             self.n_clauses += 1;
             if self.n_clauses > MAX_CLAUSES {
@@ -231,6 +303,8 @@ pub fn collect_words(clauses: &[(Occur, Node)], out: &mut Vec<String>) {
         match node {
             Node::Word(w) => out.push(w.clone()),
             Node::Phrase(ws) => out.extend(ws.iter().cloned()),
+            Node::Prefix(_) => {}
+            Node::Scoped(_, inner) => collect_words(&[(Occur::Should, (**inner).clone())], out),
             Node::Group(inner) => collect_words(inner, out),
         }
     }

@@ -1,8 +1,12 @@
 //! Ranking details: BM25 with exact live statistics (see `store::stats`),
+//! coordination (passages matching all of the query's concepts favoured),
 //! and ties ordered by the passages' sort keys, not by where they sit in the
 //! index, so that an updated index ranks ties like one built from scratch.
 
-use tantivy::DocAddress;
+use tantivy::query::{EnableScoring, Query};
+
+use super::compile::Concept;
+use tantivy::{DocAddress, DocSet};
 
 /// The passages' sort keys (`ord` fast field), one column per segment,
 /// opened once per search rather than once per document.
@@ -24,4 +28,83 @@ pub fn order_ties(searcher: &tantivy::Searcher, top_docs: Vec<(f32, DocAddress)>
     let mut keyed: Vec<(f32, u64, DocAddress)> = top_docs.into_iter().map(|(s, a)| (s, ords.get(&a).unwrap_or(u64::MAX), a)).collect();
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.into_iter().map(|(s, _, a)| (s, a)).collect()
+}
+
+/// How much a passage matching only part of the query keeps of its score:
+/// a passage that matches a `share` (0–1, weighted by rarity) of the query's
+/// concepts has its score multiplied by `COORD_FLOOR + (1 − COORD_FLOOR) × share`.
+/// A signal, not a tier: a strong partial match can still outrank a weak
+/// complete one, so meaning (the thesaurus, later vectors) can lift a paraphrase.
+pub const COORD_FLOOR: f32 = 0.3;
+
+/// The share of a concept's weight a passage gets for matching only what
+/// the thesaurus added for it, not its own words.
+pub const ALTERNATIVE_CREDIT: f32 = 0.5;
+
+/// Scales each hit's score by the rarity-weighted share of the query's
+/// concepts it matches (see [`COORD_FLOOR`]). A concept's weight is its
+/// inverse document frequency over the live passages, so that "the" or "of"
+/// missing costs little and "Paris" missing costs much.
+pub fn coordinate(searcher: &tantivy::Searcher, concepts: &[Concept], hits: Vec<(f32, DocAddress)>) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    if concepts.len() < 2 || hits.is_empty() {
+        return Ok(hits);
+    }
+    let n = searcher.num_docs().max(1) as f32;
+    let mut matched = vec![0f32; hits.len()];
+    let mut total = 0f32;
+    for concept in concepts {
+        let df = concept.words.count(searcher)? as f32;
+        if df == 0.0 && concept.alternatives.is_none() {
+            // A word no passage holds tells no passage from another.
+            continue;
+        }
+        let weight = (1.0 + n / (df + 1.0)).ln();
+        total += weight;
+        let mut credit = vec![0f32; hits.len()];
+        if let Some(alternatives) = &concept.alternatives {
+            for i in matching_hits(searcher, alternatives.as_ref(), &hits)? {
+                credit[i] = ALTERNATIVE_CREDIT;
+            }
+        }
+        for i in matching_hits(searcher, concept.words.as_ref(), &hits)? {
+            credit[i] = 1.0;
+        }
+        for (m, c) in matched.iter_mut().zip(credit) {
+            *m += weight * c;
+        }
+    }
+    if total <= 0.0 {
+        return Ok(hits);
+    }
+    Ok(hits.into_iter().zip(matched).map(|((s, a), m)| (s * (COORD_FLOOR + (1.0 - COORD_FLOOR) * (m / total).min(1.0)), a)).collect())
+}
+
+/// Which of the hits a query matches: its scorer is advanced through each
+/// segment's hits in document order.
+fn matching_hits(searcher: &tantivy::Searcher, query: &dyn Query, hits: &[(f32, DocAddress)]) -> tantivy::Result<Vec<usize>> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut out = vec![];
+    for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut here: Vec<usize> = (0..hits.len()).filter(|&i| hits[i].1.segment_ord as usize == segment_ord).collect();
+        if here.is_empty() {
+            continue;
+        }
+        here.sort_by_key(|&i| hits[i].1.doc_id);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for i in here {
+            let doc = hits[i].1.doc_id;
+            let at = if scorer.doc() < doc { scorer.seek(doc) } else { scorer.doc() };
+            if at == doc {
+                out.push(i);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A hit's publication year (`None` when undated).
+pub fn year_of(searcher: &tantivy::Searcher, field: tantivy::schema::Field, addr: &DocAddress) -> Option<i64> {
+    let reader = searcher.segment_reader(addr.segment_ord);
+    let name = searcher.schema().get_field_name(field);
+    reader.fast_fields().i64(name).ok()?.first(addr.doc_id)
 }

@@ -4,10 +4,14 @@
 
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
 
+use crate::text::compound::gram_tokens;
 use crate::text::{Analyzer, Token, STEMMED_LANGUAGES};
 
 /// The unstemmed analyzer: every passage is indexed through it.
 pub const EXACT: &str = "folio_exact";
+
+/// The compound analyzer: trigrams of long words (see `text::compound`).
+pub const GRAMS: &str = "folio_grams";
 
 /// Name of the analyzer registered for a stemmed language.
 pub fn stemmed_name(code: &str) -> String {
@@ -17,13 +21,14 @@ pub fn stemmed_name(code: &str) -> String {
 /// folio's analyzer as a tantivy tokenizer.
 #[derive(Clone)]
 struct TantivyAnalyzer {
-    analyzer: Analyzer,
+    /// `None`: compound grams.
+    analyzer: Option<Analyzer>,
     tokens: Vec<Token>,
     converted: Vec<TantivyToken>,
 }
 
 impl TantivyAnalyzer {
-    fn new(analyzer: Analyzer) -> TantivyAnalyzer {
+    fn new(analyzer: Option<Analyzer>) -> TantivyAnalyzer {
         TantivyAnalyzer { analyzer, tokens: Vec::new(), converted: Vec::new() }
     }
 }
@@ -32,7 +37,10 @@ impl Tokenizer for TantivyAnalyzer {
     type TokenStream<'a> = Stream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Stream<'a> {
-        self.analyzer.tokens(text, &mut self.tokens);
+        match &self.analyzer {
+            Some(analyzer) => analyzer.tokens(text, &mut self.tokens),
+            None => gram_tokens(text, &mut self.tokens),
+        }
         self.converted.clear();
         self.converted.extend(self.tokens.drain(..).map(|t| TantivyToken {
             offset_from: t.offset_from,
@@ -72,8 +80,9 @@ impl TokenStream for Stream<'_> {
 /// Registers every folio analyzer with a tantivy index.
 pub fn register(index: &tantivy::Index) {
     let manager = index.tokenizers();
-    manager.register(EXACT, tantivy::tokenizer::TextAnalyzer::from(TantivyAnalyzer::new(Analyzer::exact())));
+    manager.register(EXACT, tantivy::tokenizer::TextAnalyzer::from(TantivyAnalyzer::new(Some(Analyzer::exact()))));
+    manager.register(GRAMS, tantivy::tokenizer::TextAnalyzer::from(TantivyAnalyzer::new(None)));
     for (code, algorithm) in STEMMED_LANGUAGES {
-        manager.register(&stemmed_name(code), tantivy::tokenizer::TextAnalyzer::from(TantivyAnalyzer::new(Analyzer::new(Some(*algorithm)))));
+        manager.register(&stemmed_name(code), tantivy::tokenizer::TextAnalyzer::from(TantivyAnalyzer::new(Some(Analyzer::new(Some(*algorithm))))));
     }
 }

@@ -24,7 +24,8 @@ pub use writer::GenerationWriter;
 
 /// Bump when the schema or the manifest changes: older indexes are refused.
 /// 2: passages store their locator instead of a rendered citation.
-/// 3: document entries moved from `folio.json` to `docs.jsonl`.
+/// 3: document entries moved from `folio.json` to `docs.jsonl`; title and
+///    compound-gram fields, CJK bigrams.
 pub const SCHEMA_VERSION: u32 = 3;
 const MANIFEST: &str = "folio.json";
 const DOCS: &str = "docs.jsonl";

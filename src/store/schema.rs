@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::{IndexSettings, IndexSortByField, TantivyDocument};
 
-use super::analyzer::{stemmed_name, EXACT};
+use super::analyzer::{stemmed_name, EXACT, GRAMS};
 use crate::error::{Error, Result};
 use crate::model::Passage;
 use crate::source::sha256_hex;
+use crate::text::compound::is_compounding;
 use crate::text::{index_lang, STEMMED_LANGUAGES};
 
 /// Facet paths in the `facets` field: the one place they are spelled.
@@ -40,6 +41,10 @@ pub struct Fields {
     pub facets: Field,
     pub exact: Field,
     pub context: Field,
+    /// The document's title alone (`title:` in queries).
+    pub title: Field,
+    /// Trigrams of long words in compounding languages (`text::compound`).
+    pub grams: Field,
     /// Language code → stemmed text field.
     pub stemmed: BTreeMap<String, Field>,
     pub json: Field,
@@ -64,12 +69,14 @@ pub fn schema() -> (Schema, Fields) {
     let facets = b.add_facet_field("facets", FacetOptions::default());
     let exact = text_field(&mut b, "text", EXACT);
     let context = text_field(&mut b, "context", EXACT);
+    let title = text_field(&mut b, "title", EXACT);
+    let grams = text_field(&mut b, "grams", GRAMS);
     let mut stemmed = BTreeMap::new();
     for (code, _) in STEMMED_LANGUAGES {
         stemmed.insert(code.to_string(), text_field(&mut b, &format!("text_{code}"), &stemmed_name(code)));
     }
     let json = b.add_text_field("json", STORED);
-    (b.build(), Fields { id, doc, kind, language, topic, author, year, ord, facets, exact, context, stemmed, json })
+    (b.build(), Fields { id, doc, kind, language, topic, author, year, ord, facets, exact, context, title, grams, stemmed, json })
 }
 
 /// Index settings: documents sorted by their sort key (see [`ord_of`]).
@@ -114,6 +121,10 @@ pub fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
     d.add_text(f.exact, &p.text);
     let context = format!("{} {}", p.title, p.section_path.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" "));
     d.add_text(f.context, context);
+    d.add_text(f.title, &p.title);
+    if is_compounding(&p.language) {
+        d.add_text(f.grams, &p.text);
+    }
     if let Some(field) = f.stemmed.get(index_lang(&p.language)) {
         d.add_text(*field, &p.text);
     }

@@ -83,6 +83,24 @@ fn stopwords(lang: &str) -> &'static [&'static str] {
     }
 }
 
+/// The writing system of a text, by its first letter: `latin`, `cyrillic`,
+/// `greek`, `arabic`, `hebrew`, `han` (Chinese characters and kana),
+/// `hangul`, or `other`. Thesaurus alternatives in another script than the
+/// query's words are translations, weighed less than the query's own language.
+pub fn script(text: &str) -> &'static str {
+    let Some(c) = text.chars().find(|c| c.is_alphabetic()) else { return "other" };
+    match c as u32 {
+        0x0041..=0x024F | 0x1E00..=0x1EFF => "latin",
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => "greek",
+        0x0400..=0x052F => "cyrillic",
+        0x0590..=0x05FF => "hebrew",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => "arabic",
+        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => "hangul",
+        _ if is_cjk(c) => "han",
+        _ => "other",
+    }
+}
+
 /// Share of a text's words that are function words of `lang`.
 fn stopword_share(text: &str, lang: &str) -> f32 {
     let list = stopwords(lang);
@@ -112,6 +130,11 @@ pub fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts() {
+        assert_eq!([script("freedom"), script("свобода"), script("حرية"), script("言论自由"), script("表現の自由"), script("표현의"), script("ελευθερία")], ["latin", "cyrillic", "arabic", "han", "han", "hangul", "greek"]);
+    }
 
     #[test]
     fn detects_the_field_languages() {

@@ -5,6 +5,7 @@
 //! The tantivy adapter that feeds these tokens to the index lives in
 //! `store::analyzer`; nothing here knows tantivy.
 
+pub mod compound;
 pub mod lang;
 pub mod stem;
 pub mod tokenize;

@@ -11,7 +11,7 @@ use super::lang::is_cjk;
 use super::tokenize::{split_words, Token};
 
 /// Bump when tokens change: an index built with another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// The languages rust-stemmers stems, by ISO 639-1 code.
 pub const STEMMED_LANGUAGES: &[(&str, Algorithm)] = &[

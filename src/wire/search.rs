@@ -22,6 +22,34 @@ pub struct SearchResponse {
     pub expansions: Vec<Expansion>,
     /// True when near spellings of the query's words were searched too.
     pub fuzzy: bool,
+    /// Hits skipped before the first shown (`--offset`; documents when grouped).
+    #[serde(default)]
+    pub offset: usize,
+    /// `relevance` (best first) or `year` (newest first).
+    #[serde(default)]
+    pub sort: String,
+    /// True when the query was searched as typed (`--exact`): no thesaurus,
+    /// no compounds, no near spellings.
+    #[serde(default)]
+    pub exact: bool,
+    /// With `--group doc`: the documents in order, each with the ids of its
+    /// hits (which follow each other in `hits`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<DocGroup>,
+    /// When nothing matched in the kinds searched: kind → matching passages
+    /// of the kinds not searched (e.g. `{"reference": 3}`); absent otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_kinds: BTreeMap<String, u64>,
+}
+
+/// One document's hits (`--group doc`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocGroup {
+    pub doc: String,
+    /// Passages of the document that match, shown or not.
+    pub total: u64,
+    /// Ids of its hits shown, best first.
+    pub hits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
