@@ -78,13 +78,28 @@ impl<'a> Presenter<'a> {
 /// Searches and presents the hits.
 pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
     let found = retrieve::search(open, request)?;
+    respond(open, found, request.explain, style)
+}
+
+/// `similar`: passages of other documents nearest a passage (by id), with
+/// the request's filters.
+pub fn similar(open: &OpenIndex, id: &str, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
+    let p = passage(open, id)?;
+    let found = retrieve::semantic::similar(open, &p, request)?;
+    respond(open, found, request.explain, style)
+}
+
+/// Results as the wire message.
+fn respond(open: &OpenIndex, found: retrieve::Results, explain: bool, style: &CitationStyle) -> Result<wire::SearchResponse> {
     let mut presenter = Presenter::new(open, style);
     let mut hits = Vec::with_capacity(found.hits.len());
     for h in found.hits {
-        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)? });
+        let explained = h.explain.filter(|_| explain).map(|c| wire::HitExplain { bm25: c.bm25, cosine: c.cosine, lexical: c.lexical, semantic: c.semantic });
+        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)?, explain: explained });
     }
     let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
-    Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy })
+    let mode = found.mode.as_str().to_string();
+    Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy, mode })
 }
 
 /// One passage by id (old `<key>:<paragraph>` ids too), or the error that

@@ -2,15 +2,19 @@
 //! field (`compile`), narrowed by filters (`filters`), scored with exact live
 //! statistics and ties ordered by sort key (`rank`), retried with near
 //! spellings when it finds little, and returned with highlighted snippets
-//! (`highlight`) and facet counts.
+//! (`highlight`) and facet counts. By meaning too when the index has
+//! vectors: `semantic` (the mode, the query's vector, an exact scan of the
+//! passages' vectors) and `fuse` (hybrid ranking by normalised score).
 //!
 //! **Invariant:** tantivy appears only here and in `store`.
 
 pub mod compile;
 pub mod filters;
+pub mod fuse;
 pub mod highlight;
 pub mod query;
 pub mod rank;
+pub mod semantic;
 
 use std::collections::BTreeMap;
 
@@ -26,7 +30,9 @@ use crate::store::{OpenIndex, FACETS};
 use crate::vocab::thesaurus::Expansion;
 
 pub use filters::parse_years;
+pub use fuse::Contribution;
 pub use highlight::Highlighter;
+pub use semantic::Mode;
 
 /// What to search for and how to narrow it.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +46,11 @@ pub struct SearchRequest {
     pub kinds: Vec<Kind>,
     pub years: Option<(i32, i32)>,
     pub limit: usize,
+    /// Lexical, semantic or hybrid; the default is hybrid when the index
+    /// has vectors whose model is at hand, else lexical.
+    pub mode: Mode,
+    /// Keep each hit's lexical and semantic contributions for the answer.
+    pub explain: bool,
 }
 
 /// One ranked passage with its snippet.
@@ -48,6 +59,8 @@ pub struct Found {
     pub score: f32,
     pub snippet: String,
     pub passage: Passage,
+    /// The lexical and semantic parts of the score (hybrid and semantic modes).
+    pub explain: Option<Contribution>,
 }
 
 /// What a search found.
@@ -63,6 +76,8 @@ pub struct Results {
     pub expansions: Vec<Expansion>,
     /// True when near spellings of the query's words were searched too.
     pub fuzzy: bool,
+    /// How the hits were ranked (never `Auto`).
+    pub mode: Mode,
 }
 
 /// Below this many hits, near spellings are searched too.
@@ -71,8 +86,16 @@ const FEW_HITS: usize = 3;
 /// Top documents, total and facet counts of one tantivy search.
 type Collected = (Vec<(f32, DocAddress)>, usize, FacetCounts);
 
-/// Runs a search.
+/// Runs a search: lexical, or by meaning too (`fuse`) unless asked not to.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    match request.mode {
+        Mode::Lexical => lexical(open, request),
+        _ => fuse::search(open, request, fuse::DEFAULT),
+    }
+}
+
+/// Runs a search by words (BM25).
+fn lexical(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let parsed = query::parse(&request.query);
     let mut notes = parsed.notes.clone();
     let searcher = open.reader.searcher();
@@ -109,9 +132,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     for (score, addr) in rank::order_ties(&searcher, top_docs).into_iter().take(request.limit) {
         let passage = open.passage(&searcher, addr)?;
         let snippet = highlighter.snippet(&passage.text, &passage.language);
-        hits.push(Found { score, snippet, passage });
+        hits.push(Found { score, snippet, passage, explain: None });
     }
-    Ok(Results { query: request.query.clone(), total, hits, facets: facet_map(&facet_counts), notes, expansions, fuzzy })
+    Ok(Results { query: request.query.clone(), total, hits, facets: facet_map(&facet_counts), notes, expansions, fuzzy, mode: Mode::Lexical })
 }
 
 /// BM25 statistics over the scored fields, from the live documents.

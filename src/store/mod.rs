@@ -1,7 +1,8 @@
 //! The on-disk index, and the only module that writes it: the tantivy schema
 //! and its analyzers, the manifest and stat cache, freshness and update
 //! planning, generations with atomic replacement, the generation writer, the
-//! reader, and the statistics searches score with.
+//! reader, the statistics searches score with, and the passages' vectors
+//! (`vectors.bin`, memory-mapped).
 //!
 //! **Invariant:** only `store` writes the index folder.
 
@@ -12,6 +13,7 @@ pub mod manifest;
 pub mod reader;
 pub mod schema;
 pub mod stats;
+pub mod vectors;
 pub mod writer;
 
 pub use freshness::{freshness, freshness_of, Freshness, Plan};

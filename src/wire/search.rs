@@ -22,6 +22,13 @@ pub struct SearchResponse {
     pub expansions: Vec<Expansion>,
     /// True when near spellings of the query's words were searched too.
     pub fuzzy: bool,
+    /// How the hits were ranked: `lexical`, `semantic` or `hybrid`.
+    #[serde(default = "lexical")]
+    pub mode: String,
+}
+
+fn lexical() -> String {
+    "lexical".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,6 +37,22 @@ pub struct Hit {
     /// About 240 characters around the densest matches, matches in `<mark>…</mark>`.
     pub snippet: String,
     pub passage: Passage,
+    /// With `--explain` in hybrid or semantic mode: what each side gave the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<HitExplain>,
+}
+
+/// A hit's score taken apart: `score` = `lexical` + `semantic`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitExplain {
+    /// BM25 score, when the passage was among the lexical candidates.
+    pub bm25: Option<f32>,
+    /// Cosine of the passage's vector with the query's (null: no vector).
+    pub cosine: Option<f32>,
+    /// The lexical part of the score (weighted, normalised BM25).
+    pub lexical: f32,
+    /// The semantic part of the score (weighted, normalised cosine).
+    pub semantic: f32,
 }
 
 /// Words of the query and what they were also searched as.
