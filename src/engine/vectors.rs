@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::doc::passages::BuiltDoc;
-use crate::embed::{self, Embedder, ModelId};
+use crate::embed::{self, Embedder};
 use crate::error::{Error, Result};
 use crate::store::schema::ord_of;
 use crate::store::vectors::{model_reads, text_key, Row, Vectors};
@@ -24,24 +24,9 @@ pub fn index_embedder() -> (Arc<dyn Embedder>, Option<String>) {
     CHOSEN
         .get_or_init(|| match embed::default_embedder() {
             Ok(e) => (Arc::from(e), None),
-            Err(e) => (Arc::new(StaticRef(embed::shipped())), Some(format!("the installed model cannot be used ({e}): passages are embedded with the shipped static model"))),
+            Err(e) => (Arc::new(embed::shipped()), Some(format!("the installed model cannot be used ({e}): passages are embedded with the shipped static model"))),
         })
         .clone()
-}
-
-/// The shipped model behind an `Arc<dyn Embedder>`.
-struct StaticRef(&'static embed::StaticModel);
-
-impl Embedder for StaticRef {
-    fn id(&self) -> &ModelId {
-        self.0.id()
-    }
-    fn embed(&self, text: &str) -> Vec<f32> {
-        self.0.embed(text)
-    }
-    fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        self.0.embed_batch(texts)
-    }
 }
 
 /// Embeds passages, reusing the live generation's rows for texts it holds.

@@ -55,27 +55,12 @@ impl Mode {
     }
 }
 
-/// The shipped static model behind an `Arc<dyn Embedder>`.
-pub struct Shipped;
-
-impl Embedder for Shipped {
-    fn id(&self) -> &ModelId {
-        embed::shipped().id()
-    }
-    fn embed(&self, text: &str) -> Vec<f32> {
-        embed::shipped().embed(text)
-    }
-    fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        embed::shipped().embed_batch(texts)
-    }
-}
-
 /// The model that made `model`'s vectors, if this machine has it: the
 /// shipped static model, or the installed encoder when its checksum is the
 /// one recorded.
 pub fn embedder_for(model: &ModelId) -> Option<Arc<dyn Embedder>> {
     if embed::shipped().id() == model {
-        return Some(Arc::new(Shipped));
+        return Some(Arc::new(embed::shipped()));
     }
     let encoder = embed::installed(&embed::model_home()?).ok().flatten()?;
     (encoder.id() == model).then(|| Arc::new(encoder) as Arc<dyn Embedder>)
