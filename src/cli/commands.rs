@@ -13,6 +13,7 @@ use folio::wire;
 use folio::cite;
 
 use super::args::{Args, CiteFormatArg, Command, ExportFormat, Format, SearchFormat, StyleArgs};
+use super::model;
 use super::observer::CliObserver;
 use super::print::{self, Style};
 use super::{Config, Outcome};
@@ -59,6 +60,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             clap_complete::generate(shell, &mut <Args as clap::CommandFactory>::command(), "folio", &mut out);
             Outcome::Results
         }
+        Command::Model { action } => model::run(action, &mut out)?,
         Command::Man => {
             clap_mangen::Man::new(<Args as clap::CommandFactory>::command()).render(&mut out)?;
             Outcome::Results

@@ -2,12 +2,14 @@
 //! are validated into a [`Config`], each command runs against the library's
 //! engine (`commands`), and results print as text (`print`) or as the
 //! library's `wire` JSON. Build progress shows on a terminal (`observer`).
+//! `folio model …` installs and inspects the optional encoder (`model`).
 //!
 //! Exit codes: 0 results, 1 no results, 2 error. Output into a closed pipe
 //! ends the program quietly with 0.
 
 mod args;
 mod commands;
+mod model;
 mod observer;
 mod print;
 

@@ -9,11 +9,8 @@ pub enum EmbedError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: {message}; reinstall the model with `folio model install --force`")]
     Model { path: PathBuf, message: String },
-    #[error(
-        "{path} has sha256 {found}, expected {expected}: the file is damaged or not the pinned model; \
-         reinstall it with `folio model install --force`"
-    )]
-    Checksum { path: PathBuf, expected: String, found: String },
+    #[error("{path} has sha256 {found}, expected {expected}: the file is damaged or not the pinned model; {hint}")]
+    Checksum { path: PathBuf, expected: String, found: String, hint: &'static str },
     #[error("the static embedding table is unusable: {0}")]
     Table(String),
     #[error("{0}")]

