@@ -47,7 +47,15 @@ message on stdout.
 `total` counts every matching passage; `hits` the ones shown (`--limit`). `facets` counts passages
 per value of `topic`, `doc`, `language`, `year`, `author`, `kind` among all matches. `notes` says what
 the query parser ignored or reinterpreted; `expansions` what the thesaurus added; `fuzzy` whether near
-spellings were searched.
+spellings were searched. `mode` says how the hits were ranked: `lexical` (words, BM25), `semantic`
+(nearest passage vectors) or `hybrid` (both, fused by normalised score; the default when the index has
+vectors). With `--explain`, each hit in hybrid or semantic mode carries `explain`: `bm25` (its BM25
+score when the words matched, else null), `cosine` (its vector's cosine with the query's; null for a
+passage the model does not read), and `lexical` and `semantic`, the two parts of `score`. In hybrid
+and semantic mode `total` and `facets` count the passages the words match together with the passages
+nearest by meaning that were ranked (the 50 nearest that pass the filters). `folio
+similar PASSAGE_ID --format json` answers with the same message (`query` is the passage id, `mode`
+`semantic`, hits from other documents only).
 
 ```json
 {{search}}
@@ -137,7 +145,7 @@ def main():
         return json.dumps(value, indent=2, ensure_ascii=False)
     index = json.loads(run("index", "--json"))
     index["docs"] = index["docs"][:2]
-    search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1"))
+    search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1", "--explain"))
     lines = [json.loads(l) for l in run("export", "--format", "jsonl").splitlines()]
     line = next(l for l in lines if l["cites"] and l["cites"][0]["reference"])
     some_id = next(l["id"] for l in lines if l["doc"] == "mukerji-2020-convention" and l["paragraph"] == 14)
