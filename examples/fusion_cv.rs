@@ -19,7 +19,7 @@ use folio::store::OpenIndex;
 
 const K: usize = 6;
 const WEIGHTS: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
-const DEPTHS: [usize; 4] = [10, 20, 50, 100];
+const DEPTHS: [usize; 3] = [10, 30, 100];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let train: Vec<QueryItem> = serde_json::from_str(&std::fs::read_to_string(&args[1])?)?;
     let grid: Vec<Fusion> = [CosineNorm::MinMax, CosineNorm::Max, CosineNorm::Raw]
         .into_iter()
-        .flat_map(|cosine| DEPTHS.iter().flat_map(move |&depth| WEIGHTS.iter().map(move |&lexical_weight| Fusion { lexical_weight, depth, cosine })))
+        .flat_map(|cosine| DEPTHS.iter().flat_map(move |&depth| WEIGHTS.iter().flat_map(move |&lexical_weight| WEIGHTS.iter().filter(move |&&p| p <= lexical_weight).map(move |&paraphrase_weight| Fusion { lexical_weight, paraphrase_weight, depth, cosine }))))
         .collect();
     // rr[g][q]: reciprocal rank of query q under grid point g.
     let rr: Vec<Vec<f64>> = grid.iter().map(|f| train.iter().map(|q| reciprocal_rank(&open, q, Mode::Hybrid, *f)).collect()).collect::<Result<_, _>>()?;

@@ -53,7 +53,7 @@ vectors). With `--explain`, each hit in hybrid or semantic mode carries `explain
 score when the words matched, else null), `cosine` (its vector's cosine with the query's; null for a
 passage the model does not read), and `lexical` and `semantic`, the two parts of `score`. In hybrid
 and semantic mode `total` and `facets` count the passages the words match together with the passages
-nearest by meaning that were ranked (the 50 nearest that pass the filters). `folio
+nearest by meaning that were ranked (the 30 nearest that pass the filters). `folio
 similar PASSAGE_ID --format json` answers with the same message (`query` is the passage id, `mode`
 `semantic`, hits from other documents only).
 

@@ -3,14 +3,16 @@
 //! passing the same filters) are merged, and each passage of the union is
 //! scored by normalised score:
 //!
-//! `fused = w · bm25 / max bm25 + (1 − w) · (cos − min cos) / (max cos − min cos)`
+//! `fused = w · bm25 / max bm25 + (1 − w) · cos / max cos`
 //!
-//! with the minimum and maximum taken over the candidates. Not reciprocal
-//! rank fusion, which flattens a clear lexical winner (an exact-word query)
-//! to the level of the semantic runner-up. A passage the model cannot read
-//! (no vector) is scored by its words alone, so an English model adds no
-//! noise to other languages. `w` and the depth were chosen by k-fold
-//! cross-validation on the development queries (benches/RESULTS.md).
+//! with the maxima taken over the candidates. Not reciprocal rank fusion,
+//! which flattens a clear lexical winner (an exact-word query) to the level
+//! of the semantic runner-up. `w` follows the query: the share of its content
+//! words the best lexical hits hold moves it from `paraphrase_weight` (none:
+//! a paraphrase, meaning leads) to `lexical_weight` (all: the words lead). A
+//! passage the model cannot read (no vector) is scored by its words alone, so
+//! an English model adds no noise to other languages. The weights, depth and
+//! normalisation were chosen by k-fold cross-validation (`DEFAULT`).
 
 use std::collections::BTreeMap;
 
@@ -27,8 +29,14 @@ use crate::store::{OpenIndex, FACETS};
 /// The fusion's parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fusion {
-    /// Weight of the normalised lexical score (the rest is the semantic one).
+    /// Weight of the normalised lexical score (the rest is the semantic one)
+    /// when the best lexical hits hold every word of the query.
     pub lexical_weight: f32,
+    /// The weight when they hold none: between the two, it follows the
+    /// share of the query's words the best lexical hit holds. A query whose
+    /// words a passage has is taken at its word; one whose words are found
+    /// nowhere together (a paraphrase) leans on meaning.
+    pub paraphrase_weight: f32,
     /// Candidates taken from each side.
     pub depth: usize,
     /// How cosines are normalised before they are weighed.
@@ -47,10 +55,10 @@ pub enum CosineNorm {
 }
 
 /// Chosen by 6-fold cross-validation (`examples/fusion_cv.rs`) on the
-/// development queries pooled with the fixture paraphrase queries, among the
-/// points that keep exact-word queries at MRR ≥ 0.97 on the training folds
-/// (figures in benches/RESULTS.md).
-pub const DEFAULT: Fusion = Fusion { lexical_weight: 0.5, depth: 50, cosine: CosineNorm::Max };
+/// development queries pooled with the fixture paraphrase queries
+/// (`tests/fixtures/eval/`), among the points that keep exact-word queries
+/// at MRR ≥ 0.97 on the training folds (figures in benches/RESULTS.md).
+pub const DEFAULT: Fusion = Fusion { lexical_weight: 0.8, paraphrase_weight: 0.0, depth: 30, cosine: CosineNorm::Max };
 
 /// How much each side gave a hit.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -92,7 +100,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
         _ => Some(super::lexical(open, &SearchRequest { limit: depth, mode: Mode::Lexical, ..request.clone() })?),
     };
     let mut entries = union(open, lexical.as_ref(), &candidates, &vector);
-    let ranked = rank(&mut entries, &candidates, mode, fusion);
+    let coverage = lexical.as_ref().map_or(0.0, |l| coverage(&parsed, l));
+    let w = fusion.paraphrase_weight + (fusion.lexical_weight - fusion.paraphrase_weight) * coverage;
+    let ranked = rank(&mut entries, &candidates, mode, Fusion { lexical_weight: w, ..fusion });
     let (total, facets) = count_union(open, &searcher, &parsed, &filter_clauses, &candidates, mode)?;
     let hits = present(open, &searcher, &parsed, lexical.as_ref(), entries, ranked, request.limit)?;
     let (mut all_notes, expansions, fuzzy) = lexical.map(|l| (l.notes, l.expansions, l.fuzzy)).unwrap_or_else(|| (parsed.notes.clone(), vec![], false));
@@ -106,6 +116,30 @@ fn merge_notes(into: &mut Vec<String>, more: Vec<String>) {
             into.push(n);
         }
     }
+}
+
+/// Words too common to tell a paraphrase from a quotation.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "had", "has", "have", "how", "in", "is", "it", "its", "not", "of", "on", "or",
+    "that", "the", "their", "there", "they", "this", "to", "was", "were", "what", "when", "which", "who", "why", "will", "with",
+];
+
+/// The largest share of the query's content words (stemmed) that one of
+/// the best three lexical hits holds: 1 for a query quoting its passage.
+fn coverage(parsed: &query::ParsedQuery, lexical: &Results) -> f32 {
+    let analyzer = crate::text::Analyzer::for_lang("en");
+    let text = semantic::query_text(parsed).to_lowercase();
+    let mut words: Vec<String> = analyzer.terms(&text.split_whitespace().filter(|w| !FUNCTION_WORDS.contains(w)).collect::<Vec<_>>().join(" "));
+    words.sort();
+    words.dedup();
+    if words.is_empty() {
+        return 0.0;
+    }
+    let share = |found: &Found| {
+        let held: std::collections::HashSet<String> = analyzer.terms(&found.passage.text.to_lowercase()).into_iter().collect();
+        words.iter().filter(|w| held.contains(*w)).count() as f32 / words.len() as f32
+    };
+    lexical.hits.iter().take(3).map(share).fold(0.0, f32::max)
 }
 
 /// The lexical hits and the semantic candidates by sort key.
