@@ -30,6 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = folio::engine::Engine::new(&args[0], dir.path().join("index"));
     engine.build(folio::engine::BuildOptions::default(), &mut folio::engine::Quiet)?;
     let open = folio::store::open(&engine.index)?;
+    // Each query is embedded once, not once per grid point (the encoder takes ~20 ms a query).
+    let model = open.vectors.as_ref().ok_or("no vectors")?.model.clone();
+    let inner = folio::retrieve::semantic::embedder_for(&model).ok_or("the index's model is not available")?;
+    let _ = open.embedder.set(Some(std::sync::Arc::new(Cached(inner, Default::default()))));
     let train: Vec<QueryItem> = serde_json::from_str(&std::fs::read_to_string(&args[1])?)?;
     let grid: Vec<Fusion> = [CosineNorm::MinMax, CosineNorm::Max, CosineNorm::Raw]
         .into_iter()
@@ -67,6 +71,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report_test(&open, Path::new(path), chosen)?;
     }
     Ok(())
+}
+
+/// An embedder that remembers the vectors it made.
+struct Cached(std::sync::Arc<dyn folio::embed::Embedder>, std::sync::Mutex<std::collections::HashMap<String, Vec<f32>>>);
+
+impl folio::embed::Embedder for Cached {
+    fn id(&self) -> &folio::embed::ModelId {
+        self.0.id()
+    }
+    fn embed(&self, text: &str) -> Vec<f32> {
+        if let Some(v) = self.1.lock().unwrap().get(text) {
+            return v.clone();
+        }
+        let v = self.0.embed(text);
+        self.1.lock().unwrap().insert(text.to_string(), v.clone());
+        v
+    }
 }
 
 /// A held-out set in the three modes with the chosen fusion.
