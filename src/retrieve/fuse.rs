@@ -191,7 +191,7 @@ fn present(open: &OpenIndex, searcher: &tantivy::Searcher, parsed: &query::Parse
     let mut highlighter = Highlighter::new(parsed, &open.manifest.languages);
     let added: Vec<String> = lexical.map(|l| l.expansions.iter().flat_map(|e| e.added.iter().cloned()).collect()).unwrap_or_default();
     highlighter.add_words(&added, &open.manifest.languages);
-    let mut hits = Vec::with_capacity(limit);
+    let mut hits = Vec::with_capacity(limit.min(ranked.len()));
     for (ord, score, contribution) in ranked.into_iter().take(limit) {
         let Some(entry) = entries.remove(&ord) else { continue };
         let mut found = match (entry.found, entry.addr) {

@@ -234,7 +234,8 @@ impl Ord for Ranked {
 
 impl Best {
     fn new(n: usize) -> Best {
-        Best { n, heap: std::collections::BinaryHeap::with_capacity(n + 1) }
+        // A limit past the number of passages (`--limit` is the user's) only bounds the heap.
+        Best { n, heap: std::collections::BinaryHeap::with_capacity(n.min(4096)) }
     }
 
     fn offer(&mut self, c: Candidate) {
