@@ -8,5 +8,7 @@ cargo build --release
 cargo bench --bench pipeline -- "$@"
 # The "Embedding costs" section (static model; the encoder too when installed).
 cargo bench --bench embed
+# The "Semantic search costs" section (vectors at indexing, latency per mode).
+cargo bench --bench semantic
 # The comparison tables, as written to benches/RESULTS.md.
 cat benches/RESULTS.md

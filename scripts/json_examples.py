@@ -52,7 +52,15 @@ spellings were searched; `offset` the hits (documents, when grouped) skipped (`-
 `groups` lists the documents in order, each with `total` (its matching passages) and the ids of its hits
 shown, which follow each other in `hits`. When nothing matches in the kinds searched, `other_kinds`
 counts the matches among the other kinds (e.g. `{"reference": 3}`). `groups` and `other_kinds` are
-absent otherwise.
+absent otherwise. `mode` says how the hits were ranked: `lexical` (words, BM25), `semantic`
+(nearest passage vectors) or `hybrid` (both, fused by normalised score; the default when the index has
+vectors). With `--explain`, each hit in hybrid or semantic mode carries `explain`: `bm25` (its BM25
+score when the words matched, else null), `cosine` (its vector's cosine with the query's; null for a
+passage the model does not read), and `lexical` and `semantic`, the two parts of `score`. In hybrid
+and semantic mode `total` and `facets` count the passages the words match together with the passages
+nearest by meaning that were ranked (the 30 nearest that pass the filters). `folio
+similar PASSAGE_ID --format json` answers with the same message (`query` is the passage id, `mode`
+`semantic`, hits from other documents only).
 
 ```json
 {{search}}
@@ -153,7 +161,7 @@ def main():
         return json.dumps(value, indent=2, ensure_ascii=False)
     index = json.loads(run("index", "--json"))
     index["docs"] = index["docs"][:2]
-    search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1"))
+    search = json.loads(run("search", "Budapest Convention", "--format", "json", "--limit", "1", "--explain"))
     grouped = json.loads(run("search", "Budapest Convention", "--group", "doc", "--format", "json", "--limit", "1"))
     for h in grouped["hits"]:
         h["passage"] = {"id": h["passage"]["id"], "doc": h["passage"]["doc"], "…": "…"}

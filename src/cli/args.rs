@@ -37,7 +37,7 @@ impl Args {
     pub fn wants_json(&self) -> bool {
         match &self.command {
             Command::Index { json, .. } | Command::Check { json } => *json,
-            Command::Search { format, .. } => *format == SearchFormat::Json,
+            Command::Search { format, .. } | Command::Similar { format, .. } => *format == SearchFormat::Json,
             Command::Cite { format, .. } => *format == CiteFormatArg::Json,
             Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
             Command::Export { .. } => true,
@@ -89,6 +89,24 @@ pub enum SearchFormat {
     Latex,
     Bibtex,
     CslJson,
+}
+
+/// How search ranks: by words, by meaning, or both.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ModeArg {
+    Lexical,
+    Semantic,
+    Hybrid,
+}
+
+impl ModeArg {
+    pub fn mode(self) -> folio::retrieve::Mode {
+        match self {
+            ModeArg::Lexical => folio::retrieve::Mode::Lexical,
+            ModeArg::Semantic => folio::retrieve::Mode::Semantic,
+            ModeArg::Hybrid => folio::retrieve::Mode::Hybrid,
+        }
+    }
 }
 
 /// How citations are styled: a built-in style name or a CSL file.
@@ -209,7 +227,47 @@ pub enum Command {
         /// Print facet counts in text output.
         #[arg(long)]
         facets: bool,
-        /// Show why each hit has its topics and how the query was read.
+        /// Show why each hit has its topics and how the query was read, and each hit's lexical and semantic contributions.
+        #[arg(long)]
+        explain: bool,
+        /// Ranking: lexical (words), semantic (meaning) or hybrid (both; the default when the index has vectors).
+        #[arg(long, value_enum, value_name = "MODE")]
+        mode: Option<ModeArg>,
+    },
+    /// Passages in other documents that make the same point as a passage (nearest by meaning).
+    Similar {
+        /// The passage id, e.g. `3f9a1c-7b41d0aa` (shown in brackets by `folio search`).
+        passage_id: String,
+        /// Only passages tagged with this topic (repeatable; see `folio topics`).
+        #[arg(short = 't', long = "topic", value_name = "TOPIC")]
+        topics: Vec<String>,
+        /// Only passages of this document key (repeatable).
+        #[arg(long = "doc", value_name = "KEY")]
+        docs: Vec<String>,
+        /// Only documents by this author ("Family" or "Family, Given"; repeatable).
+        #[arg(long = "author", value_name = "NAME")]
+        authors: Vec<String>,
+        /// Only passages in this language (ISO 639-1 code, repeatable).
+        #[arg(long = "lang", value_name = "CODE")]
+        langs: Vec<String>,
+        /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<String>,
+        /// Publication years, FROM..TO or one year.
+        #[arg(long, value_name = "FROM..TO")]
+        year: Option<String>,
+        /// Number of passages to print.
+        #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// text, json, or a citation form for each hit (pandoc, typst, latex, bibtex, csl-json).
+        #[arg(short = 'f', long, value_enum, default_value_t = SearchFormat::Text)]
+        format: SearchFormat,
+        #[command(flatten)]
+        style: StyleArgs,
+        /// Print facet counts in text output.
+        #[arg(long)]
+        facets: bool,
+        /// Show each passage's cosine with the given one.
         #[arg(long)]
         explain: bool,
     },
@@ -281,6 +339,9 @@ pub enum Command {
         /// What a fold holds: whole documents, or passages.
         #[arg(long, value_enum, default_value_t = FoldBy::Doc, requires = "folds")]
         fold_by: FoldBy,
+        /// Ranking the queries are searched with (default: as `folio search`).
+        #[arg(long, value_enum, value_name = "MODE")]
+        mode: Option<ModeArg>,
         /// text or json.
         #[arg(short = 'f', long, value_enum, default_value_t = Format::Text)]
         format: Format,

@@ -23,33 +23,40 @@ pub fn run(args: Args) -> Result<Outcome> {
     let config = Config::from_args(&args);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let outcome = match args.command {
-        Command::Index { rebuild, strict, json } => cmd_index(&config, BuildOptions { rebuild, strict }, json, &mut out)?,
+        Command::Index { rebuild, strict, json } => cmd_index(&config, BuildOptions { rebuild, strict, ..BuildOptions::default() }, json, &mut out)?,
         Command::Check { json } => cmd_check(&config, json, &mut out)?,
         Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
-        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, offset, exact, sort, group, format, style, facets, explain } => {
+        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, offset, exact, sort, group, format, style, facets, explain, mode } => {
             if query.trim().is_empty() {
                 // Queries are never rejected: nothing to search is no results.
                 eprintln!("folio: note: the query is empty; give words to search for, e.g. `folio search \"due diligence\"`");
                 return Ok(Outcome::NoResults);
             }
-            let kinds = kinds.iter().map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are {}", Kind::names()))).collect::<Result<Vec<_>>>()?;
+            let kinds = parse_kinds(&kinds)?;
             let years = year.as_deref().map(retrieve::parse_years).transpose()?;
             let sort = match sort {
                 SortArg::Relevance => retrieve::Sort::Relevance,
                 SortArg::Year => retrieve::Sort::Year,
             };
             let group = if group == Some(GroupArg::Doc) { retrieve::Grouping::Doc } else { retrieve::Grouping::None };
-            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit, offset, exact, sort, group };
+            let mode = mode.map_or(retrieve::Mode::Auto, |m| m.mode());
+            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit, offset, exact, sort, group, mode, explain };
             cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
+        }
+        Command::Similar { passage_id, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
+            let kinds = parse_kinds(&kinds)?;
+            let years = year.as_deref().map(retrieve::parse_years).transpose()?;
+            let request = SearchRequest { topics, docs, authors, languages: langs, kinds, years, limit, explain, ..SearchRequest::default() };
+            cmd_similar(&config, &passage_id, &request, format, &style, facets, &mut out)?
         }
         Command::Show { passage_id, style, format } => cmd_show(&config, &passage_id, &style, format, &mut out)?,
         Command::Export { format: ExportFormat::Jsonl } => cmd_export(&config, &mut out)?,
         Command::BibStub { doc } => cmd_bib_stub(&config, &doc, &mut out)?,
         Command::Topics { format } => cmd_topics(&config, format, &mut out)?,
         Command::Tag { text, lang, explain, format } => cmd_tag(&config, &text, lang, explain, format, &mut out)?,
-        Command::Eval { labels, queries, folds, fold_by, format } => {
+        Command::Eval { labels, queries, folds, fold_by, mode, format } => {
             let cv = folds.map(|k| (k as usize, if fold_by == FoldBy::Doc { engine::eval::FoldBy::Document } else { engine::eval::FoldBy::Passage }));
-            cmd_eval(&config, &labels, queries.as_deref(), cv, format, &mut out)?
+            cmd_eval(&config, &labels, queries.as_deref(), cv, mode.map_or(retrieve::Mode::Auto, |m| m.mode()), format, &mut out)?
         }
         Command::Styles => {
             for name in cite::style_names() {
@@ -109,21 +116,40 @@ fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome
     })
 }
 
+fn parse_kinds(kinds: &[String]) -> Result<Vec<Kind>> {
+    kinds.iter().map(|k| Kind::parse(k).ok_or_else(|| anyhow!("unknown kind `{k}`; kinds are {}", Kind::names()))).collect()
+}
+
+/// `folio similar`: printed like search results.
+fn cmd_similar(config: &Config, id: &str, request: &SearchRequest, format: SearchFormat, style: &StyleArgs, show_facets: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let loaded = style.load()?;
+    let open = open(config)?;
+    let response = present::similar(&open, id, request, &loaded)?;
+    print_response(config, &open, &response, format, &loaded, show_facets, false, out)
+}
+
 fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, style: &StyleArgs, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
     let style = style.load()?;
     let open = open(config)?;
     let response = present::search(&open, request, &style)?;
+    print_response(config, &open, &response, format, &style, show_facets, explain, out)
+}
+
+/// Search results in the asked format, notes on stderr.
+#[allow(clippy::too_many_arguments)]
+fn print_response(config: &Config, open: &OpenIndex, response: &wire::SearchResponse, format: SearchFormat, style: &cite::CitationStyle, show_facets: bool, explain: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let (open, style) = (open, style);
     for note in &response.notes {
         eprintln!("folio: note: {note}");
     }
     let form = match format {
         SearchFormat::Text => {
             let tagger = explain.then(|| folio::vocab::tagger::Tagger::new(open.taxonomy.clone()));
-            print::hits(&Style { color: config.color }, &response, show_facets, tagger.as_ref(), out)?;
+            print::hits(&Style { color: config.color }, response, show_facets, tagger.as_ref(), out)?;
             None
         }
         SearchFormat::Json => {
-            json_line(out, &response)?;
+            json_line(out, response)?;
             None
         }
         SearchFormat::Pandoc => Some(cite::CiteFormat::Pandoc),
@@ -133,7 +159,7 @@ fn cmd_search(config: &Config, request: &SearchRequest, format: SearchFormat, st
         SearchFormat::CslJson => Some(cite::CiteFormat::CslJson),
     };
     if let Some(form) = form {
-        print::citations(&open, &response, form, &style, out)?;
+        print::citations(open, response, form, style, out)?;
     }
     Ok(if response.total == 0 { Outcome::NoResults } else { Outcome::Results })
 }
@@ -250,13 +276,13 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     serde_json::from_str(&text).with_context(|| format!("{} is not in the gold-set format", path.display()))
 }
 
-fn cmd_eval(config: &Config, labels: &Path, queries: Option<&Path>, cv: Option<(usize, engine::eval::FoldBy)>, format: Format, out: &mut dyn Write) -> Result<Outcome> {
+fn cmd_eval(config: &Config, labels: &Path, queries: Option<&Path>, cv: Option<(usize, engine::eval::FoldBy)>, mode: retrieve::Mode, format: Format, out: &mut dyn Write) -> Result<Outcome> {
     let open = open(config)?;
     let labels: engine::eval::Labels = read_json(labels)?;
     let queries: Option<Vec<engine::eval::QueryItem>> = queries.map(read_json).transpose()?;
     let passages = open.all_passages()?;
     let topic_ids: Vec<String> = open.manifest.topics.iter().map(|(id, _, _)| id.clone()).collect();
-    let mut report = engine::eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q)))?;
+    let mut report = engine::eval::evaluate(&passages, &topic_ids, &labels, queries.as_deref().map(|q| (&open, q, mode)))?;
     if let Some((k, by)) = cv {
         let tagger = config.engine.tagger()?;
         let items = engine::eval::cv_items(&passages, &labels, &tagger);

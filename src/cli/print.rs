@@ -69,6 +69,9 @@ pub fn hits(style: &Style, response: &SearchResponse, show_facets: bool, tagger:
             evidence(&tags, out)?;
             writeln!(out, "   {}", style.dim(&format!("score {:.3}", hit.score)))?;
         }
+        if let Some(e) = &hit.explain {
+            writeln!(out, "   {}", style.dim(&contribution(hit.score, e)))?;
+        }
         writeln!(out)?;
     }
     if response.total > response.hits.len() {
@@ -78,6 +81,13 @@ pub fn hits(style: &Style, response: &SearchResponse, show_facets: bool, tagger:
         facets(style, response, out)?;
     }
     Ok(())
+}
+
+/// "score 0.81 = lexical 0.52 (BM25 11.2) + semantic 0.29 (cosine 0.47)".
+fn contribution(score: f32, e: &folio::wire::HitExplain) -> String {
+    let bm25 = e.bm25.map_or("words did not match".into(), |b| format!("BM25 {b:.2}"));
+    let cosine = e.cosine.map_or("no vector".into(), |c| format!("cosine {c:.3}"));
+    format!("score {score:.3} = lexical {:.3} ({bm25}) + semantic {:.3} ({cosine})", e.lexical, e.semantic)
 }
 
 fn facets(style: &Style, response: &SearchResponse, out: &mut dyn Write) -> Result<()> {

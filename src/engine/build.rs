@@ -8,6 +8,9 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use super::pool::parallel_in_order;
+use super::vectors::Encoding;
+use crate::embed::Embedder;
+use crate::store::vectors::Row;
 use super::resolve::{taxonomy_of, thesaurus_of};
 use crate::cite::{self, CitationStyle};
 use crate::doc::passages::{self, BuiltDoc};
@@ -31,6 +34,8 @@ pub struct BuildOptions {
     pub rebuild: bool,
     /// Treat warnings as errors: nothing is written when the corpus has any.
     pub strict: bool,
+    /// Write no passage vectors (a lexical-only index; benches compare the cost).
+    pub no_vectors: bool,
 }
 
 /// The result of a build, for the summary line.
@@ -41,12 +46,23 @@ pub struct BuildReport {
     pub full: bool,
     pub n_reindexed: usize,
     pub n_unchanged: usize,
+    /// Sentences for the user about the build (a model that could not be used).
+    pub notes: Vec<String>,
 }
 
 /// Builds or updates the index for the corpus and makes the result live.
 /// Only documents whose content or metadata changed are processed again; a
 /// changed taxonomy or another folio version rebuilds everything.
 pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress: Progress) -> Result<BuildReport> {
+    let embedder = (!options.no_vectors).then(|| super::vectors::index_embedder());
+    let note = embedder.as_ref().and_then(|e| e.1.clone());
+    let mut report = build_with(index_dir, scan, options, embedder.map(|e| e.0), progress)?;
+    report.notes.extend(note);
+    Ok(report)
+}
+
+/// `build` with the embedder given (None: no vectors).
+pub fn build_with(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, embedder: Option<Arc<dyn Embedder>>, progress: Progress) -> Result<BuildReport> {
     index_dir.create()?;
     let _lock = generation::lock(&index_dir.root)?;
     generation::clean_leftovers(&index_dir.root);
@@ -54,7 +70,8 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     // Parsed now so that a malformed thesaurus stops the build with its line and column.
     let thesaurus = thesaurus_of(scan)?;
     let tagger = Arc::new(Tagger::new(taxonomy.clone()));
-    let previous = previous_manifest(index_dir, scan, options)?;
+    let model = embedder.as_ref().map(|e| e.id().clone());
+    let previous = previous_manifest(index_dir, scan, options)?.filter(|m| m.vectors.as_ref().map(|v| &v.model) == model.as_ref());
     let live = index_dir.live();
     let plan = match &previous {
         Some(m) => freshness::plan(m, scan, &StatCache::read(&index_dir.root)),
@@ -70,22 +87,28 @@ pub fn build(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, progress:
     // The live index, read for the ids of documents about to change.
     let old = if full { None } else { store::open(index_dir).ok() };
     let style = CitationStyle::named(cite::DEFAULT_STYLE)?;
-    let mut ctx = WriteContext { scan, plan: &plan, tagger: &tagger, old: old.as_ref(), style: &style };
-    write_changed(&mut ctx, &mut writer, &mut entries, &mut cache, progress)?;
+    let encoding = embedder.as_deref().map(|e| Encoding::new(e, old.as_ref().and_then(|o| o.vectors.as_ref())));
+    let mut ctx = WriteContext { scan, plan: &plan, tagger: &tagger, old: old.as_ref(), style: &style, encoding: encoding.as_ref() };
+    let fresh = write_changed(&mut ctx, &mut writer, &mut entries, &mut cache, progress)?;
     let warnings = corpus_warnings(scan, &entries);
     if options.strict && !warnings.is_empty() {
         writer.abandon();
         return Err(Error::Strict { n: warnings.len(), first: warnings[0].to_string() });
     }
     let field_tokens = writer.commit(full)?;
+    let vectors = match &embedder {
+        Some(e) => Some(writer.write_vectors(e.id(), &super::vectors::assemble(&writer.live_ords()?, fresh, old.as_ref().and_then(|o| o.vectors.as_ref()))?)?),
+        None => None,
+    };
     let docs = docs_in_corpus_order(scan, entries, &mut cache);
-    let manifest = assemble_manifest(scan, &taxonomy, docs, warnings, field_tokens);
+    let mut manifest = assemble_manifest(scan, &taxonomy, docs, warnings, field_tokens);
+    manifest.vectors = vectors;
     // The compiled thesaurus, so that searches do not stem every term again.
     let thesaurus_json = serde_json::to_string(&thesaurus).map_err(|e| Error::InvalidArgument(e.to_string()))?;
     writer.publish(index_dir, &manifest, &thesaurus_json, live)?;
     cache.write(&index_dir.root);
     store::stamp::remember(index_dir, scan);
-    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_unchanged: plan.unchanged })
+    Ok(BuildReport { manifest, full, n_reindexed: plan.changed.len(), n_unchanged: plan.unchanged, notes: vec![] })
 }
 
 /// The live manifest an update starts from; `None` means a build from
@@ -110,17 +133,29 @@ struct WriteContext<'a> {
     old: Option<&'a OpenIndex>,
     /// The default citation style, for each document's reference.
     style: &'a CitationStyle,
+    /// Embeds the passages (None: no vectors).
+    encoding: Option<&'a Encoding<'a>>,
 }
 
 /// Reads and processes the planned documents in parallel and writes their
-/// passages in corpus order, recording each document's entry.
-fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries: &mut BTreeMap<String, DocEntry>, cache: &mut StatCache, progress: Progress) -> Result<()> {
-    let WriteContext { scan, plan, tagger, old, style } = *ctx;
+/// passages in corpus order, recording each document's entry. Workers embed
+/// the passages too; returns their vector rows.
+fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries: &mut BTreeMap<String, DocEntry>, cache: &mut StatCache, progress: Progress) -> Result<Vec<Row>> {
+    let WriteContext { scan, plan, tagger, old, style, encoding } = *ctx;
     let n_todo = plan.changed.len();
+    let mut rows = vec![];
     parallel_in_order(
         n_todo,
-        |k| process(scan, plan.changed[k], tagger),
-        |k, (read, built)| {
+        |k| {
+            let (read, built) = process(scan, plan.changed[k], tagger);
+            let vectors = match (encoding, &built) {
+                (Some(e), Some(b)) => e.rows(b),
+                _ => vec![],
+            };
+            (read, built, vectors)
+        },
+        |k, (read, built, vectors)| {
+            rows.extend(vectors);
             let planned = &scan.docs[plan.changed[k]];
             progress(k, n_todo, &planned.file.rel_path);
             // An empty hash (unreadable, or past the time limit) is not cached: the next build tries again.
@@ -141,7 +176,7 @@ fn write_changed(ctx: &mut WriteContext, writer: &mut GenerationWriter, entries:
         },
     )?;
     progress(n_todo, n_todo, "");
-    Ok(())
+    Ok(rows)
 }
 
 /// How long one document may take to be read and processed before it is
@@ -307,6 +342,7 @@ fn assemble_manifest(scan: &Scan, taxonomy: &Taxonomy, docs: Vec<DocEntry>, warn
         thesaurus_source: scan.thesaurus.as_ref().map(|t| t.1.clone()),
         field_tokens,
         skipped: scan.skipped.clone(),
+        vectors: None,
     };
     Manifest { head, docs }
 }

@@ -18,6 +18,9 @@ impl Engine {
         let scan = source::scan(&self.corpus)?;
         let mut progress = |done: usize, total: usize, path: &str| observer.progress(done, total, path);
         let report = build::build(&self.index, &scan, options, &mut progress)?;
+        for note in &report.notes {
+            observer.note(note);
+        }
         observer.built(&report, started.elapsed());
         Ok(report)
     }
@@ -86,7 +89,7 @@ impl Engine {
             Err(Error::SchemaMismatch { .. }) if options.rebuild => Freshness::Missing,
             other => other?,
         };
-        let (status, report) = if !options.rebuild && freshness == Freshness::Fresh {
+        let (status, report) = if !options.rebuild && freshness == Freshness::Fresh && self.model_is_current(options)? {
             let manifest = self.index.manifest()?.ok_or_else(|| Error::IndexMissing { path: self.index.root.clone() })?;
             if options.strict && !manifest.warnings.is_empty() {
                 return Err(Error::Strict { n: manifest.warnings.len(), first: manifest.warnings[0].to_string() });
@@ -100,12 +103,24 @@ impl Engine {
             // Skipped files do not make the index stale: list them as they are now.
             let mut manifest = manifest;
             manifest.skipped = source::scan(&self.corpus)?.skipped;
-            ("up-to-date", BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n })
+            ("up-to-date", BuildReport { manifest, full: false, n_reindexed: 0, n_unchanged: n, notes: vec![] })
         } else {
             let report = self.build(options, observer)?;
             (if report.full { "built" } else { "updated" }, report)
         };
         Ok(index_report(status, &report))
+    }
+}
+
+impl Engine {
+    /// Whether the live index's vectors come from the model `folio index`
+    /// would use now (after `folio model install`, an index rebuilds with
+    /// the encoder).
+    fn model_is_current(&self, options: BuildOptions) -> Result<bool> {
+        let manifest = self.index.manifest()?;
+        let live = manifest.as_ref().and_then(|m| m.vectors.as_ref()).map(|v| &v.model);
+        let wanted = (!options.no_vectors).then(|| super::vectors::index_embedder().0.id().clone());
+        Ok(live == wanted.as_ref())
     }
 }
 

@@ -99,13 +99,13 @@ fn f1(p: f64, r: f64) -> f64 {
 }
 
 /// Scores the passages against the labels, and search against the queries.
-pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, queries: Option<(&OpenIndex, &[QueryItem])>) -> Result<Report> {
+pub fn evaluate(passages: &[Passage], topic_ids: &[String], labels: &Labels, queries: Option<(&OpenIndex, &[QueryItem], retrieve::Mode)>) -> Result<Report> {
     let normalized: Vec<String> = passages.iter().map(|p| normalize(&p.text)).collect();
     let mut report = Report { n_items: labels.items.len(), ..Report::default() };
     score_tags(passages, &normalized, topic_ids, labels, &mut report);
     find_junk_and_duplicates(passages, &normalized, labels, &mut report);
-    if let Some((open, queries)) = queries {
-        score_queries(open, queries, &mut report)?;
+    if let Some((open, queries, mode)) = queries {
+        score_queries(open, queries, mode, &mut report)?;
     }
     Ok(report)
 }
@@ -182,10 +182,10 @@ fn find_junk_and_duplicates(passages: &[Passage], normalized: &[String], labels:
 }
 
 /// MRR@10 and recall@5 per query kind, and each query's rank.
-fn score_queries(open: &OpenIndex, queries: &[QueryItem], report: &mut Report) -> Result<()> {
+fn score_queries(open: &OpenIndex, queries: &[QueryItem], mode: retrieve::Mode, report: &mut Report) -> Result<()> {
     let mut sums: BTreeMap<String, (usize, f64, f64)> = BTreeMap::new();
     for q in queries {
-        let response = retrieve::search(open, &SearchRequest { query: q.q.clone(), limit: 10, ..SearchRequest::default() })?;
+        let response = retrieve::search(open, &SearchRequest { query: q.q.clone(), limit: 10, mode, ..SearchRequest::default() })?;
         let anchors: Vec<String> = q.relevant.iter().map(|a| normalize(a)).collect();
         let rank = response.hits.iter().position(|h| {
             let t = normalize(&h.passage.text);

@@ -7,7 +7,8 @@
 //! processing), `resolve` (which taxonomy and thesaurus apply), `ensure`
 //! (freshness before answering, the `index` command), `check`, `present`
 //! (stored passages → wire passages with citations; search, show, cite,
-//! export, topics, tag), `eval`.
+//! export, topics, tag), `eval`, `vectors` (passage vectors at indexing:
+//! the model, the cache of unchanged texts, the rows of a generation).
 
 pub mod build;
 pub mod check;
@@ -16,6 +17,7 @@ pub mod eval;
 mod pool;
 pub mod present;
 pub mod resolve;
+pub mod vectors;
 
 use std::path::PathBuf;
 use std::time::Duration;

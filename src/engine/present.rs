@@ -79,12 +79,27 @@ impl<'a> Presenter<'a> {
 /// Searches and presents the hits.
 pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
     let found = retrieve::search(open, request)?;
+    respond(open, found, request, style)
+}
+
+/// `similar`: passages of other documents nearest a passage (by id), with
+/// the request's filters.
+pub fn similar(open: &OpenIndex, id: &str, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
+    let p = passage(open, id)?;
+    let found = retrieve::semantic::similar(open, &p, request)?;
+    respond(open, found, request, style)
+}
+
+/// Results as the wire message.
+fn respond(open: &OpenIndex, found: retrieve::Results, request: &SearchRequest, style: &CitationStyle) -> Result<wire::SearchResponse> {
     let mut presenter = Presenter::new(open, style);
     let mut hits = Vec::with_capacity(found.hits.len());
     for h in found.hits {
-        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)? });
+        let explained = h.explain.filter(|_| request.explain).map(|c| wire::HitExplain { bm25: c.bm25, cosine: c.cosine, lexical: c.lexical, semantic: c.semantic });
+        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)?, explain: explained });
     }
     let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
+    let mode = found.mode.as_str().to_string();
     let groups = found.groups.into_iter().map(|g| wire::DocGroup { doc: g.doc, total: g.total, hits: g.hits }).collect();
     let sort = match request.sort {
         retrieve::Sort::Relevance => "relevance",
@@ -104,6 +119,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) 
         exact: request.exact,
         groups,
         other_kinds: found.other_kinds,
+        mode,
     })
 }
 

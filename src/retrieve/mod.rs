@@ -2,15 +2,19 @@
 //! field (`compile`), narrowed by filters (`filters`), scored with exact live
 //! statistics and ties ordered by sort key (`rank`), retried with near
 //! spellings when it finds little, and returned with highlighted snippets
-//! (`highlight`) and facet counts.
+//! (`highlight`) and facet counts. By meaning too when the index has
+//! vectors: `semantic` (the mode, the query's vector, an exact scan of the
+//! passages' vectors) and `fuse` (hybrid ranking by normalised score).
 //!
 //! **Invariant:** tantivy appears only here and in `store`.
 
 pub mod compile;
 pub mod filters;
+pub mod fuse;
 pub mod highlight;
 pub mod query;
 pub mod rank;
+pub mod semantic;
 
 use std::collections::BTreeMap;
 
@@ -26,7 +30,9 @@ use crate::store::{OpenIndex, FACETS};
 use crate::vocab::thesaurus::Expansion;
 
 pub use filters::parse_years;
+pub use fuse::Contribution;
 pub use highlight::Highlighter;
+pub use semantic::Mode;
 
 /// What to search for and how to narrow it.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +53,11 @@ pub struct SearchRequest {
     pub exact: bool,
     pub sort: Sort,
     pub group: Grouping,
+    /// Lexical, semantic or hybrid; the default is hybrid when the index
+    /// has vectors whose model is at hand, else lexical.
+    pub mode: Mode,
+    /// Keep each hit's lexical and semantic contributions for the answer.
+    pub explain: bool,
 }
 
 /// The order of hits.
@@ -85,6 +96,8 @@ pub struct Found {
     pub score: f32,
     pub snippet: String,
     pub passage: Passage,
+    /// The lexical and semantic parts of the score (hybrid and semantic modes).
+    pub explain: Option<Contribution>,
 }
 
 /// What a search found.
@@ -104,6 +117,8 @@ pub struct Results {
     pub groups: Vec<DocGroup>,
     /// When nothing matched in the kinds searched: matches in other kinds.
     pub other_kinds: BTreeMap<String, u64>,
+    /// How the hits were ranked (never `Auto`).
+    pub mode: Mode,
 }
 
 /// Below this many hits, near spellings are searched too.
@@ -120,8 +135,31 @@ const HITS_PER_DOC: usize = 3;
 /// Top documents, total and facet counts of one tantivy search.
 type Collected = (Vec<(f32, DocAddress)>, usize, FacetCounts);
 
-/// Runs a search.
+/// Runs a search: lexical, or by meaning too (`fuse`) unless asked not to.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
+    // `--exact` means the words as typed; a year order or document groups
+    // are built over the lexical ranking (fusion ranks one flat page).
+    let words_only = if request.exact {
+        Some("--exact searches the words as typed: ranked by words only")
+    } else if request.sort != Sort::Relevance || request.group != Grouping::None {
+        Some("--sort year and --group doc rank by words only")
+    } else {
+        None
+    };
+    match (request.mode, words_only) {
+        (Mode::Lexical, _) => lexical(open, request),
+        (Mode::Auto, Some(_)) => lexical(open, request),
+        (_, Some(why)) => {
+            let mut results = lexical(open, request)?;
+            results.notes.push(why.to_string());
+            Ok(results)
+        }
+        (_, None) => fuse::search(open, request, fuse::DEFAULT),
+    }
+}
+
+/// Runs a search by words (BM25).
+fn lexical(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let parsed = query::parse(&request.query);
     let mut notes = parsed.notes.clone();
     let searcher = open.reader.searcher();
@@ -167,7 +205,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         }
         Grouping::Doc => grouped(open, &searcher, request, ranked, &facets, &highlighter)?,
     };
-    Ok(Results { query: request.query.clone(), total, hits, facets, notes, expansions, fuzzy, groups, other_kinds })
+    Ok(Results { query: request.query.clone(), total, hits, facets, notes, expansions, fuzzy, groups, other_kinds, mode: Mode::Lexical })
 }
 
 /// How many hits to collect: enough to re-rank, page, sort or group.
@@ -199,7 +237,7 @@ fn order(open: &OpenIndex, searcher: &tantivy::Searcher, request: &SearchRequest
 fn found(open: &OpenIndex, searcher: &tantivy::Searcher, highlighter: &Highlighter, score: f32, addr: DocAddress) -> Result<Found> {
     let passage = open.passage(searcher, addr)?;
     let snippet = highlighter.snippet(&passage.text, &passage.language);
-    Ok(Found { score, snippet, passage })
+    Ok(Found { score, snippet, passage, explain: None })
 }
 
 /// Hits grouped by document: documents in the order of their best hit, the

@@ -99,6 +99,10 @@ pub struct ManifestHead {
     /// Files of the corpus folder not read as documents, with the reason.
     #[serde(default)]
     pub skipped: Vec<crate::model::Skipped>,
+    /// The passages' vectors (`vectors.bin`): the model that made them and
+    /// the file's checksum. None: an index without vectors (lexical only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<super::vectors::VectorsInfo>,
 }
 
 impl Manifest {

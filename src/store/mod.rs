@@ -1,7 +1,8 @@
 //! The on-disk index, and the only module that writes it: the tantivy schema
 //! and its analyzers, the manifest and stat cache, freshness (with its quick
-//! stamp) and update planning, generations with atomic replacement, the generation writer, the
-//! reader, and the statistics searches score with.
+//! stamp) and update planning, generations with atomic replacement, the
+//! generation writer, the reader, the statistics searches score with, and the
+//! passages' vectors (`vectors.bin`, memory-mapped).
 //!
 //! **Invariant:** only `store` writes the index folder.
 
@@ -13,6 +14,7 @@ pub mod reader;
 pub mod schema;
 pub mod stamp;
 pub mod stats;
+pub mod vectors;
 pub mod writer;
 
 pub use freshness::{freshness, freshness_of, stamped_fresh, Freshness, Plan};

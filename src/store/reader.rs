@@ -31,6 +31,11 @@ pub struct OpenIndex {
     pub path: PathBuf,
     pub taxonomy: Taxonomy,
     pub thesaurus: Thesaurus,
+    /// The passages' vectors, when the index has them.
+    pub vectors: Option<super::vectors::Vectors>,
+    /// The model that embeds queries for `vectors`, found on first use
+    /// (`retrieve::semantic`); None inside when it is not available.
+    pub embedder: std::sync::OnceLock<Option<std::sync::Arc<dyn crate::embed::Embedder>>>,
 }
 
 /// A published generation: its files never change (updates write a new
@@ -103,7 +108,8 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
         (None, Some(src)) => Thesaurus::parse(src, source::THESAURUS_FILE)?,
         (None, None) => Thesaurus::builtin(),
     };
-    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus })
+    let vectors = manifest.vectors.as_ref().map(|info| super::vectors::Vectors::open(&live, info)).transpose()?;
+    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus, vectors, embedder: std::sync::OnceLock::new() })
 }
 
 impl OpenIndex {

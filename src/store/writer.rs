@@ -83,6 +83,25 @@ impl GenerationWriter {
         super::stats::field_tokens(&self.index)
     }
 
+    /// The sort keys of the committed index's live passages, ascending (the
+    /// rows `vectors.bin` must hold).
+    pub fn live_ords(&self) -> Result<Vec<u64>> {
+        let reader = self.index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
+        let searcher: tantivy::Searcher = tantivy::IndexReader::searcher(&reader);
+        let mut ords = vec![];
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("ord")?;
+            ords.extend(segment.doc_ids_alive().filter_map(|d| column.first(d)));
+        }
+        ords.sort_unstable();
+        Ok(ords)
+    }
+
+    /// Writes the generation's `vectors.bin` (rows sorted by sort key).
+    pub fn write_vectors(&self, model: &crate::embed::ModelId, rows: &[super::vectors::Row]) -> Result<super::vectors::VectorsInfo> {
+        super::vectors::write(&self.build_dir, model, rows)
+    }
+
     /// Writes the manifest and the compiled thesaurus, makes the files
     /// canonical and publishes the generation (see `generation::publish`).
     pub fn publish(self, index_dir: &IndexDir, manifest: &Manifest, thesaurus_json: &str, previous: Option<PathBuf>) -> Result<()> {
@@ -105,7 +124,8 @@ impl GenerationWriter {
 fn link_segments(live: &Path, build_dir: &Path) -> Result<()> {
     for e in fs::read_dir(live).map_err(|e| Error::io(live, e))?.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
-        if name == MANIFEST || name == DOCS || name == THESAURUS_CACHE || name.starts_with(".tantivy-") {
+        // vectors.bin is written anew: a hard link would let the write reach the live file.
+        if name == MANIFEST || name == DOCS || name == THESAURUS_CACHE || name == super::vectors::VECTORS || name.starts_with(".tantivy-") {
             continue;
         }
         let to = build_dir.join(&name);

@@ -15,7 +15,7 @@ mod topics;
 pub use check::{CheckReport, GuessedDoc, IndexReport, IndexedDoc};
 pub use error::{ErrorBody, ErrorResponse};
 pub use passage::{CiteResponse, Citation, ExportLine, Passage, ShowResponse};
-pub use search::{DocGroup, Expansion, Hit, SearchResponse};
+pub use search::{DocGroup, Expansion, Hit, HitExplain, SearchResponse};
 pub use topics::{TagResponse, Topic, TopicsResponse};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

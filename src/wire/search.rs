@@ -40,6 +40,13 @@ pub struct SearchResponse {
     /// of the kinds not searched (e.g. `{"reference": 3}`); absent otherwise.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub other_kinds: BTreeMap<String, u64>,
+    /// How the hits were ranked: `lexical`, `semantic` or `hybrid`.
+    #[serde(default = "lexical")]
+    pub mode: String,
+}
+
+fn lexical() -> String {
+    "lexical".into()
 }
 
 /// One document's hits (`--group doc`).
@@ -58,6 +65,22 @@ pub struct Hit {
     /// About 240 characters around the densest matches, matches in `<mark>…</mark>`.
     pub snippet: String,
     pub passage: Passage,
+    /// With `--explain` in hybrid or semantic mode: what each side gave the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<HitExplain>,
+}
+
+/// A hit's score taken apart: `score` = `lexical` + `semantic`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitExplain {
+    /// BM25 score, when the passage was among the lexical candidates.
+    pub bm25: Option<f32>,
+    /// Cosine of the passage's vector with the query's (null: no vector).
+    pub cosine: Option<f32>,
+    /// The lexical part of the score (weighted, normalised BM25).
+    pub lexical: f32,
+    /// The semantic part of the score (weighted, normalised cosine).
+    pub semantic: f32,
 }
 
 /// Words of the query and what they were also searched as.
