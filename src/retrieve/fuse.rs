@@ -99,6 +99,14 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
         Mode::Semantic => None,
         _ => Some(super::lexical(open, &SearchRequest { limit: depth, offset: 0, mode: Mode::Lexical, ..request.clone() })?),
     };
+    if let Some(words) = lexical.as_ref().filter(|l| l.total == 0) {
+        // Nothing holds the query's words: meaning alone would rank the whole
+        // corpus. Say so (and what other kinds hold) rather than guess.
+        let mut results = words.clone();
+        merge_notes(&mut results.notes, notes);
+        results.notes.push("no passage holds the query's words; `--mode semantic` searches by meaning alone".into());
+        return Ok(results);
+    }
     let mut entries = union(open, lexical.as_ref(), &candidates, &vector);
     let coverage = lexical.as_ref().map_or(0.0, |l| coverage(&parsed, l));
     let w = fusion.paraphrase_weight + (fusion.lexical_weight - fusion.paraphrase_weight) * coverage;

@@ -143,6 +143,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         Some("--exact searches the words as typed: ranked by words only")
     } else if request.sort != Sort::Relevance || request.group != Grouping::None {
         Some("--sort year and --group doc rank by words only")
+    } else if has_scope(&query::parse(&request.query).clauses) {
+        // A passage's vector stands for all of it, not for its title or abstract.
+        Some("title: and abstract: clauses are searched by words only")
     } else {
         None
     };
@@ -156,6 +159,15 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         }
         (_, None) => fuse::search(open, request, fuse::DEFAULT),
     }
+}
+
+/// Whether a clause is limited to one part of the passages (`title:`, `abstract:`).
+fn has_scope(clauses: &[(query::Occur, query::Node)]) -> bool {
+    clauses.iter().any(|(_, node)| match node {
+        query::Node::Scoped(..) => true,
+        query::Node::Group(g) => has_scope(g),
+        _ => false,
+    })
 }
 
 /// Runs a search by words (BM25).
