@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release
 cargo bench --bench pipeline -- "$@"
+# The "Embedding costs" section (static model; the encoder too when installed).
+cargo bench --bench embed

@@ -56,6 +56,10 @@ fn shipped_vectors_have_unit_length_and_the_same_bits_every_time() {
         assert!((norm(v) - 1.0).abs() < 1e-5, "{t:?}: norm {}", norm(v));
     }
     let batch = m.embed_batch(&texts);
+    // A batch large enough to be spread over threads gives the same bits too.
+    let many: Vec<&str> = texts.iter().cycle().take(texts.len() * 40).copied().collect();
+    let big = m.embed_batch(&many);
+    assert!(many.iter().zip(&big).all(|(t, v)| bits(v) == bits(&first[texts.iter().position(|x| x == t).unwrap()])));
     let threaded: Vec<Vec<f32>> = std::thread::scope(|s| {
         let hs: Vec<_> = texts.iter().map(|t| s.spawn(move || m.embed(t))).collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
@@ -249,6 +253,10 @@ fn an_installed_folder_with_a_wrong_file_is_an_error_not_a_fallback() {
     fake_model(&embed::model_dir(tmp.path(), install::ENCODER_NAME));
     let err = embed::installed(tmp.path()).err().expect("a damaged install is an error");
     assert!(matches!(err, EmbedError::Checksum { .. }), "{err}");
+    // A file missing beside the weights says so, and how to repair it.
+    std::fs::remove_file(embed::model_dir(tmp.path(), install::ENCODER_NAME).join("vocab.txt")).unwrap();
+    let err = embed::installed(tmp.path()).err().expect("an incomplete install is an error");
+    assert!(err.to_string().contains("missing") && err.to_string().contains("folio model install --force"), "{err}");
 }
 
 fn folio(home: &Path, args: &[&str]) -> std::process::Output {

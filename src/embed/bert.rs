@@ -48,7 +48,7 @@ impl Config {
             type_vocab: u("type_vocab_size")?,
             eps: j["layer_norm_eps"].as_f64().unwrap_or(1e-12) as f32,
         };
-        if cfg.hidden % cfg.heads != 0 {
+        if !cfg.hidden.is_multiple_of(cfg.heads) {
             return Err(EmbedError::model(path, "hidden_size is not a multiple of num_attention_heads"));
         }
         Ok(cfg)

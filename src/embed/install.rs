@@ -106,6 +106,9 @@ fn stamp_line(path: &Path, sha256: &str) -> Result<String> {
 /// rewritten (when the folder is writable; a read-only install is just
 /// hashed again next time).
 pub fn verify(dir: &Path) -> Result<()> {
+    if let Some((file, _)) = PINNED.iter().find(|(f, _)| !dir.join(f).is_file()) {
+        return Err(EmbedError::model(dir.join(file), "missing from the installed model"));
+    }
     let weights = dir.join(PINNED[0].0);
     let expected_stamp = stamp_line(&weights, SAFETENSORS_SHA256)?;
     let stamp = fs::read_to_string(dir.join(STAMP)).unwrap_or_default();

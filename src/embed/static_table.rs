@@ -114,6 +114,16 @@ impl Embedder for StaticModel {
         // [CLS] and [SEP] are in every text: they carry no meaning (and their rows are zero).
         self.table.pool(&ids[1..ids.len() - 1])
     }
+
+    /// Large batches on rayon's threads (each text's vector is computed alone,
+    /// so the bits do not depend on the thread count).
+    fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        use rayon::prelude::*;
+        if texts.len() < 256 {
+            return texts.iter().map(|t| self.embed(t)).collect();
+        }
+        texts.par_iter().map(|t| self.embed(t)).collect()
+    }
 }
 
 #[cfg(test)]
