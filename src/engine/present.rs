@@ -81,7 +81,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, style: &CitationStyle) 
     let mut presenter = Presenter::new(open, style);
     let mut hits = Vec::with_capacity(found.hits.len());
     for h in found.hits {
-        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)? });
+        hits.push(wire::Hit { score: h.score, snippet: h.snippet, snippet_html: h.snippet_html, passage: presenter.passage(h.passage)? });
     }
     let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
     Ok(wire::SearchResponse { folio_json: FormatVersion, query: found.query, total: found.total, hits, facets: found.facets, notes: found.notes, expansions, fuzzy: found.fuzzy })

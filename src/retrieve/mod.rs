@@ -47,6 +47,8 @@ pub struct SearchRequest {
 pub struct Found {
     pub score: f32,
     pub snippet: String,
+    /// The snippet as HTML: the text escaped, matches in `<mark>`.
+    pub snippet_html: String,
     pub passage: Passage,
 }
 
@@ -109,7 +111,8 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     for (score, addr) in rank::order_ties(&searcher, top_docs).into_iter().take(request.limit) {
         let passage = open.passage(&searcher, addr)?;
         let snippet = highlighter.snippet(&passage.text, &passage.language);
-        hits.push(Found { score, snippet, passage });
+        let snippet_html = highlighter.snippet_html(&passage.text, &passage.language);
+        hits.push(Found { score, snippet, snippet_html, passage });
     }
     Ok(Results { query: request.query.clone(), total, hits, facets: facet_map(&facet_counts), notes, expansions, fuzzy })
 }
