@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release
 cargo bench --bench pipeline -- "$@"
+cargo bench --bench serve_load

@@ -70,6 +70,14 @@ fn filters_paging_limits_and_modes() {
     assert_eq!(status, 200);
     assert_eq!(clamped["hits"].as_array().unwrap().len(), 100.min(clamped["total"].as_u64().unwrap() as usize));
     assert!(clamped["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("limit 500")), "{}", clamped["notes"]);
+    // Facets keep the values with most passages when asked for fewer.
+    let (_, all) = s.json("/api/search?q=cyber");
+    let (_, top) = s.json("/api/search?q=cyber&facet_limit=1");
+    for (facet, values) in top["facets"].as_object().unwrap() {
+        let most = all["facets"][facet].as_object().unwrap().values().filter_map(Value::as_u64).max();
+        assert!(values.as_object().unwrap().len() <= 1 && values.as_object().unwrap().values().next().and_then(Value::as_u64) == most, "{facet}: {values}");
+    }
+    assert!(all["facets"]["doc"].as_object().unwrap().len() > 1);
     let (status, semantic) = s.json("/api/search?q=cyber&mode=semantic");
     assert_eq!(status, 200);
     assert!(semantic["notes"].to_string().contains("semantic"), "{}", semantic["notes"]);

@@ -61,37 +61,44 @@ impl Highlighter {
     /// matches wrapped in `<mark>…</mark>` and the text as it is (for
     /// terminals and plain-text clients).
     pub fn snippet(&self, text: &str, lang: &str) -> String {
-        self.window(text, lang, |s, out| out.push_str(s))
+        window(text, &self.matches(text, lang), |s, out| out.push_str(s))
     }
 
     /// The same window as HTML: every piece of the passage's text escaped,
     /// so that the `<mark>` elements are the only markup in it (a passage
     /// that contains `<script>` shows as text in a page).
     pub fn snippet_html(&self, text: &str, lang: &str) -> String {
-        self.window(text, lang, escape_html)
+        window(text, &self.matches(text, lang), escape_html)
     }
 
-    fn window(&self, text: &str, lang: &str, put: impl Fn(&str, &mut String)) -> String {
+    /// Both forms, matching the text once.
+    pub fn snippets(&self, text: &str, lang: &str) -> (String, String) {
         let matches = self.matches(text, lang);
-        let (start, end) = best_window(text, &matches, SNIPPET_CHARS);
-        let mut out = String::new();
-        if start > 0 {
-            out.push('…');
-        }
-        let mut pos = start;
-        for (a, b) in matches.iter().filter(|(a, b)| *a >= start && *b <= end) {
-            put(&text[pos..*a], &mut out);
-            out.push_str("<mark>");
-            put(&text[*a..*b], &mut out);
-            out.push_str("</mark>");
-            pos = *b;
-        }
-        put(&text[pos..end], &mut out);
-        if end < text.len() {
-            out.push('…');
-        }
-        out
+        (window(text, &matches, |s, out| out.push_str(s)), window(text, &matches, escape_html))
     }
+}
+
+/// The window of `text` around the densest `matches`, each piece of text
+/// written by `put` and the matches wrapped in `<mark>`.
+fn window(text: &str, matches: &[(usize, usize)], put: impl Fn(&str, &mut String)) -> String {
+    let (start, end) = best_window(text, matches, SNIPPET_CHARS);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut pos = start;
+    for (a, b) in matches.iter().filter(|(a, b)| *a >= start && *b <= end) {
+        put(&text[pos..*a], &mut out);
+        out.push_str("<mark>");
+        put(&text[*a..*b], &mut out);
+        out.push_str("</mark>");
+        pos = *b;
+    }
+    put(&text[pos..end], &mut out);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Appends `s` with the five characters that HTML reads as markup escaped.

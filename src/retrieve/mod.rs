@@ -110,8 +110,7 @@ pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let mut hits = vec![];
     for (score, addr) in rank::order_ties(&searcher, top_docs).into_iter().take(request.limit) {
         let passage = open.passage(&searcher, addr)?;
-        let snippet = highlighter.snippet(&passage.text, &passage.language);
-        let snippet_html = highlighter.snippet_html(&passage.text, &passage.language);
+        let (snippet, snippet_html) = highlighter.snippets(&passage.text, &passage.language);
         hits.push(Found { score, snippet, snippet_html, passage });
     }
     Ok(Results { query: request.query.clone(), total, hits, facets: facet_map(&facet_counts), notes, expansions, fuzzy })

@@ -36,16 +36,23 @@ impl Styles {
     }
 }
 
-/// Runs `work` with the live index on a blocking thread, under the time limit.
+/// Runs `work` with the live index on a blocking thread, under the time
+/// limit. At most `Shared::workers` run at once (one per core): more would
+/// share the cores and slow every answer; the rest wait their turn in order.
 pub async fn with_index<T: Send + 'static>(shared: &Arc<Shared>, work: impl FnOnce(&Shared, &OpenIndex) -> Result<T, ServeError> + Send + 'static) -> Result<T, ServeError> {
     let shared2 = Arc::clone(shared);
-    let task = tokio::task::spawn_blocking(move || {
-        let open = shared2.live.index()?;
-        work(&shared2, &open)
-    });
-    match tokio::time::timeout(shared.timeout, task).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(join)) => Err(ServeError::Io(std::io::Error::other(format!("the request's worker failed: {join}")))),
+    let run = async move {
+        let permit = Arc::clone(&shared2.workers).acquire_owned().await.map_err(|e| ServeError::Io(std::io::Error::other(e)))?;
+        let task = tokio::task::spawn_blocking(move || {
+            // Held until the work is done, even when the request has timed out.
+            let _permit = permit;
+            let open = shared2.live.index()?;
+            work(&shared2, &open)
+        });
+        task.await.map_err(|join| ServeError::Io(std::io::Error::other(format!("the request's worker failed: {join}"))))?
+    };
+    match tokio::time::timeout(shared.timeout, run).await {
+        Ok(result) => result,
         Err(_) => Err(ServeError::Timeout(shared.timeout.as_secs())),
     }
 }
@@ -59,10 +66,23 @@ pub async fn search(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) 
         response.hits.drain(..asked.offset.min(response.hits.len()));
         response.hits.truncate(asked.limit);
         response.notes.extend(asked.notes);
+        for values in response.facets.values_mut() {
+            keep_top(values, asked.facet_limit);
+        }
         Ok(response)
     })
     .await?;
     Ok(Json(response).into_response())
+}
+
+/// Keeps the `n` values with the most passages (ties by value).
+fn keep_top(values: &mut std::collections::BTreeMap<String, u64>, n: usize) {
+    if values.len() <= n {
+        return;
+    }
+    let mut ranked: Vec<(String, u64)> = std::mem::take(values).into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.extend(ranked.into_iter().take(n));
 }
 
 /// `GET /api/passages/{id}`: the passage, its neighbours and the references

@@ -25,8 +25,10 @@ pub struct ServeConfig {
     pub cors_origins: Vec<String>,
     /// Watch the corpus and re-index on changes.
     pub watch: bool,
-    /// Time limit of one request.
+    /// Time limit of one request (waiting for a worker included).
     pub timeout: Duration,
+    /// Requests that work on the index at once (the others wait).
+    pub workers: usize,
     /// Quiet time after the last change in the corpus before re-indexing.
     pub debounce: Duration,
     pub log: Log,
@@ -52,10 +54,17 @@ impl ServeConfig {
             cors_origins: vec![],
             watch: true,
             timeout: Duration::from_secs(10),
+            workers: workers_default(),
             debounce: Duration::from_millis(300),
             log: Arc::new(|m: &str| eprintln!("folio: {m}")),
         }
     }
+}
+
+/// One worker per core (at least 2), or `FOLIO_SERVE_WORKERS`.
+fn workers_default() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+    std::env::var("FOLIO_SERVE_WORKERS").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(cores)
 }
 
 /// The host names a request's `Host` header may carry, given the address

@@ -40,6 +40,8 @@ pub struct Shared {
     pub timeout: Duration,
     pub hosts: HostCheck,
     pub cors: Vec<String>,
+    /// Requests working on the index at once.
+    pub workers: Arc<tokio::sync::Semaphore>,
 }
 
 /// A server bound to its address, not yet answering.
@@ -60,7 +62,7 @@ pub fn bind(engine: Engine, config: ServeConfig) -> Result<Server, ServeError> {
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let live = Arc::new(LiveIndex::new(engine, Arc::clone(&config.log)));
-    let shared = Arc::new(Shared { live, styles: api::Styles::default(), timeout: config.timeout, hosts: HostCheck::new(addr, &config.host, &config.allow_hosts), cors: config.cors_origins.clone() });
+    let shared = Arc::new(Shared { live, styles: api::Styles::default(), timeout: config.timeout, hosts: HostCheck::new(addr, &config.host, &config.allow_hosts), cors: config.cors_origins.clone(), workers: Arc::new(tokio::sync::Semaphore::new(config.workers)) });
     Ok(Server { listener, addr, shared, config })
 }
 

@@ -8,6 +8,12 @@ use super::error::ServeError;
 use crate::model::Kind;
 use crate::retrieve::{parse_years, SearchRequest};
 
+/// Values per facet unless asked: a broad query over a large corpus
+/// matches thousands of documents, and a list of them all is most of the
+/// answer's bytes.
+pub const DEFAULT_FACET_VALUES: usize = 100;
+const MAX_FACET_VALUES: usize = 100_000;
+
 /// Bytes a query string may have.
 const MAX_QUERY_STRING: usize = 8 * 1024;
 
@@ -83,13 +89,15 @@ pub struct Search {
     pub offset: usize,
     pub limit: usize,
     pub mode: Mode,
+    /// Values kept per facet, those with the most passages first.
+    pub facet_limit: usize,
     pub style: Option<String>,
     /// Said back in the response's notes (a clamped limit, …).
     pub notes: Vec<String>,
 }
 
 /// The names `/api/search` reads.
-pub const SEARCH_PARAMS: [&str; 12] = ["q", "topic", "author", "year", "lang", "doc", "kind", "limit", "offset", "mode", "style", "format"];
+pub const SEARCH_PARAMS: [&str; 13] = ["q", "topic", "author", "year", "lang", "doc", "kind", "limit", "offset", "mode", "style", "format", "facet_limit"];
 
 /// Reads `/api/search`'s parameters (filters as the CLI takes them).
 pub fn search(p: &Params) -> Result<Search, ServeError> {
@@ -105,6 +113,7 @@ pub fn search(p: &Params) -> Result<Search, ServeError> {
         limit = MAX_LIMIT;
     }
     let offset = p.number("offset", 0)?;
+    let facet_limit = p.number("facet_limit", DEFAULT_FACET_VALUES)?.min(MAX_FACET_VALUES);
     if offset > MAX_OFFSET {
         return Err(ServeError::BadRequest(format!("offset {offset} is past {MAX_OFFSET}; narrow the search with filters instead")));
     }
@@ -127,7 +136,7 @@ pub fn search(p: &Params) -> Result<Search, ServeError> {
         years,
         limit: limit + offset,
     };
-    Ok(Search { request, offset, limit, mode, style: p.one("style")?, notes })
+    Ok(Search { request, offset, limit, mode, facet_limit, style: p.one("style")?, notes })
 }
 
 #[cfg(test)]
