@@ -117,12 +117,22 @@ async fn page_checks(c: &Client, served: &Served) {
     q.send_keys("cyber sovereignty").await.unwrap();
     wait(c, "document.querySelectorAll('.hit').length > 0 && location.search.includes('q=cyber+sovereignty')", "hits for the typed query").await;
     let total_before = js(c, "document.getElementById('summary').textContent").await;
+    // More than a page of hits: "More results" appends the next page (offset).
+    assert_eq!(js(c, "document.querySelectorAll('.hit').length").await, 20, "{total_before}");
+    c.find(Locator::Id("more")).await.unwrap().click().await.unwrap();
+    wait(c, "document.querySelectorAll('.hit').length > 20", "the next page").await;
+    assert_eq!(js(c, "new Set(Array.from(document.querySelectorAll('.hit')).map(h => h.dataset.id)).size === document.querySelectorAll('.hit').length").await, true, "no hit twice");
     // Click a facet: the filter goes into the URL and every hit has the topic.
     let facet = c.find(Locator::Css("button.facet[data-facet='topic'][data-value='sovereignty']")).await.unwrap();
     facet.click().await.unwrap();
     wait(c, "location.search.includes('topic=sovereignty') && document.querySelector(\"button.facet[data-value='sovereignty']\").getAttribute('aria-pressed') === 'true'", "the facet to apply").await;
     wait(c, "Array.from(document.querySelectorAll('.hit')).every(h => h.querySelector(\".chip[data-topic='sovereignty']\"))", "filtered hits").await;
     assert_ne!(js(c, "document.getElementById('summary').textContent").await, total_before, "the facet narrowed the results");
+    // Topic chips carry their explanation (shown on hover and focus).
+    let topics = served.json("/api/topics").1;
+    let description = topics["topics"].as_array().unwrap().iter().find(|t| t["id"] == "sovereignty").unwrap()["description"].clone();
+    assert_eq!(js(c, "document.querySelector(\".hit .chip[data-topic='sovereignty'] [role=tooltip]\").textContent").await, description);
+    assert_eq!(js(c, "document.getElementById(document.querySelector(\".hit .chip[data-topic='sovereignty']\").getAttribute('aria-describedby')).textContent").await, description);
     // The copy button carries the citation in the chosen format, as the API gives it.
     wait(c, "document.querySelector('.hit .copy').dataset.citation", "the first citation").await;
     let id = js(c, "document.querySelector('.hit').dataset.id").await.as_str().unwrap().to_string();
@@ -178,6 +188,7 @@ async fn hostile_text_is_text(c: &Client, served: &Served) {
     assert!(title.as_str().unwrap().contains("<img src=x onerror=alert(3)>"), "{title}");
     assert_eq!(js(c, "document.querySelectorAll('#hits script, #hits img, #hits [onerror]').length").await, 0, "no element made from document text");
     assert_eq!(js(c, "document.querySelectorAll('#hits mark').length > 0").await, true, "the highlight is markup");
+    assert_eq!(js(c, "document.getElementById('more').offsetParent === null").await, true, "no \"More results\" when all are shown");
     // The reader shows it as text too (an alert would have made every WebDriver command fail).
     c.find(Locator::Css(".hit .read")).await.unwrap().click().await.unwrap();
     wait(c, "document.querySelector('.reader-passage.current')", "the reader").await;

@@ -117,7 +117,7 @@
     const shown = state.hits.length;
     $("summary").textContent = res.total === 0
       ? (q ? `No passages match “${q}”.` : "No passages match these filters.")
-      : `${res.total} passage${res.total === 1 ? "" : "s"}${q ? ` for “${q}”` : ""}; showing ${shown}.`;
+      : `${plural(res.total, "passage")}${q ? ` for “${q}”` : ""}; showing ${shown}.`;
     $("notes").replaceChildren(...res.notes.map((n) => el("li", {}, n)));
     const list = $("hits");
     if (offset === 0) list.replaceChildren();
@@ -152,6 +152,10 @@
       el("div", { class: "chips" }, p.topics.map((t) => chip(t))),
       el("div", { class: "actions" }, copy, read, el("span", { class: "citation-preview", "aria-hidden": "true" })));
     return item;
+  }
+
+  function plural(n, noun) {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`;
   }
 
   function shortName(a) {
@@ -325,13 +329,14 @@
         parts.push("Opening the index…");
         delay = 1000;
       } else {
-        parts.push(`${s.documents} documents, ${s.passages} passages${s.watching ? "; watching for changes" : ""}.`);
+        parts.push(`${plural(s.documents, "document")}, ${plural(s.passages, "passage")}${s.watching ? "; watching for changes" : ""}.`);
       }
       if (s.last_build && s.last_build.error) parts.push(`Last indexing failed: ${s.last_build.error}`);
       const text = parts.join(" ");
       if (line.dataset.text !== text) {
         line.dataset.text = text;
         line.replaceChildren(...[el("span", {}, text), problems(s.problems)].filter(Boolean));
+        measureHeader();
       }
       if (s.ready && s.generation !== state.generation) {
         const first = state.generation === null;
@@ -343,6 +348,11 @@
       delay = 3000;
     }
     setTimeout(pollStatus, delay);
+  }
+
+  /** The sticky header's height, for the sticky sidebar and scrolling into view. */
+  function measureHeader() {
+    document.documentElement.style.setProperty("--header-h", `${document.querySelector(".top").offsetHeight}px`);
   }
 
   function problems(list) {
@@ -443,6 +453,8 @@
       search();
     });
     document.addEventListener("keydown", onKey);
+    measureHeader();
+    window.addEventListener("resize", measureHeader);
     pollStatus();
     const read = p.get("read");
     if (read) {
