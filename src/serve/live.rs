@@ -227,3 +227,26 @@ impl Ignore {
         !inside.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+
+    #[test]
+    fn changes_to_documents_start_builds_and_reads_and_the_index_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        let ignore = Ignore::new(&corpus, &corpus.join("index"));
+        let at = |kind: EventKind, path: &str| notify::Event::new(kind).add_path(ignore.corpus.join(path));
+        assert!(ignore.relevant(&at(EventKind::Create(CreateKind::File), "new.md")));
+        assert!(ignore.relevant(&at(EventKind::Modify(ModifyKind::Any), "sub/doc.txt")));
+        assert!(ignore.relevant(&at(EventKind::Access(AccessKind::Close(AccessMode::Write)), "doc.txt")));
+        assert!(!ignore.relevant(&at(EventKind::Access(AccessKind::Open(AccessMode::Read)), "doc.txt")), "the build's own reads");
+        assert!(!ignore.relevant(&at(EventKind::Modify(ModifyKind::Any), ".doc.txt.swp")), "hidden files");
+        assert!(!ignore.relevant(&at(EventKind::Create(CreateKind::File), "index/gen-1/meta.json")), "the index inside the corpus");
+        let outside = notify::Event::new(EventKind::Create(CreateKind::File)).add_path(dir.path().join("elsewhere.txt"));
+        assert!(!ignore.relevant(&outside));
+    }
+}
