@@ -210,7 +210,7 @@ fn measure(corpus: PathBuf, index: PathBuf, text: String, secs: u64, clients: us
     );
     let mut out = String::new();
     writeln!(out, "# folio serve under load\n").unwrap();
-    writeln!(out, "Reproduce: `cargo bench --bench serve_load` (or `benches/run.sh`). {clients} clients, each on its own kept-alive loopback connection, send `GET /api/search?…&limit=10` (16 queries in turn: words, phrases, boolean, filters) for {secs} s per phase. Index: {passages} passages in {docs} documents from {text}. Machine: {} cores, shared with other work (timings are noisy).\n", std::thread::available_parallelism().map_or(0, |n| n.get())).unwrap();
+    writeln!(out, "Reproduce: `cargo bench --bench serve_load` (or `benches/run.sh`). {clients} clients, each on its own kept-alive loopback connection, send `GET /api/search?…&limit=10` (16 queries in turn: words, phrases, boolean, filters) for {secs} s per phase. Index: {passages} passages in {docs} documents from {text}. Machine: {} cores, load average {} at the end (other work shares the machine: timings are noisy).\n", std::thread::available_parallelism().map_or(0, |n| n.get()), fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap();
     writeln!(out, "| phase | requests | requests/s | p50 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|").unwrap();
     writeln!(out, "{}\n{}\n{}\n", steady.row(), during.row(), few.row()).unwrap();
     writeln!(out, "During the second phase {changed} documents were changed (a tenth of the corpus at once, then one a second); {builds}.").unwrap();

@@ -120,6 +120,7 @@ fn malformed_requests_get_json_errors_with_the_right_status() {
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("HTTP/1.1 405"), "{method}: {answer}");
+        assert!(answer.contains("\"kind\":\"method_not_allowed\"") && answer.contains("read-only"), "{method}: {answer}");
     }
 }
 

@@ -18,6 +18,9 @@ pub enum ServeError {
     /// The path names nothing the server has.
     #[error("{0}")]
     NotFound(String),
+    /// Anything but GET or HEAD.
+    #[error("folio serve is read-only: every endpoint answers GET (and HEAD) only")]
+    MethodNotAllowed,
     /// The `Host` header is not an address the server answers to.
     #[error("host `{0}` is not an address this server answers to (DNS rebinding protection); open the URL `folio serve` printed, or add `--allow-host {0}`")]
     WrongHost(String),
@@ -44,6 +47,7 @@ impl ServeError {
             ServeError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_argument"),
             ServeError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ServeError::WrongHost(_) => (StatusCode::FORBIDDEN, "wrong_host"),
+            ServeError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ServeError::NotReady(_) => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ServeError::Timeout(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
             ServeError::Engine(e) => match e {

@@ -116,6 +116,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/documents/{key}", get(api::document))
         .route("/api/status", get(api::status))
         .fallback(page::not_found)
+        .method_not_allowed_fallback(page::read_only)
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), safety::guard))
         .with_state(shared)
 }

@@ -43,6 +43,11 @@ pub async fn openapi() -> Response {
     asset("application/json", OPENAPI)
 }
 
+/// A method other than GET or HEAD on a route.
+pub async fn read_only() -> ServeError {
+    ServeError::MethodNotAllowed
+}
+
 /// Anything else.
 pub async fn not_found() -> ServeError {
     ServeError::NotFound("nothing here; the page is at /, the API under /api/ (described at /api/openapi.json)".into())
