@@ -328,7 +328,13 @@
       } else if (!s.ready) {
         parts.push("Opening the index…");
         delay = 1000;
-      } else {
+      }
+      if (!s.ready && !state.hits.length) {
+        $("summary").textContent = s.last_build && s.last_build.error
+          ? "The index could not be built (see above); fix the corpus and the server tries again when it changes."
+          : "The index is being built: results appear here as soon as it can answer.";
+      }
+      if (s.ready && !s.building) {
         parts.push(`${plural(s.documents, "document")}, ${plural(s.passages, "passage")}${s.watching ? "; watching for changes" : ""}.`);
       }
       if (s.last_build && s.last_build.error) parts.push(`Last indexing failed: ${s.last_build.error}`);
