@@ -392,3 +392,23 @@ fn edits_are_searchable_within_seconds_and_broken_files_are_reported() {
     }
     assert_eq!(s.json("/api/search?q=zyxquibble").1["total"], 0);
 }
+
+#[test]
+fn ctrl_c_stops_the_server_even_with_a_page_open() {
+    let env = Env::seeded();
+    let mut s = env.serve(&["--no-watch"]);
+    // A browser tab keeps its connection alive after its last request.
+    let mut tab = Conn::open(s.port);
+    assert_eq!(tab.request("/api/status", &[], true).status, 200);
+    // SAFETY: kill(2) on the child's pid, which this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(s.child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the server did not stop on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}

@@ -93,10 +93,40 @@ impl Server {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("folio-serve").build()?;
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            let app = router(self.shared);
-            axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let serving = axum::serve(listener, router(self.shared)).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            let mut server = tokio::spawn(async move { serving.await });
+            tokio::select! {
+                ended = &mut server => return ended.map_err(std::io::Error::other)?,
+                () = interrupted() => {}
+            }
+            let _ = stop.send(());
+            // A page left open keeps its connections alive: do not wait for it long.
+            let _ = tokio::time::timeout(Duration::from_secs(2), server).await;
+            Ok::<(), std::io::Error>(())
         })?;
         Ok(())
+    }
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
