@@ -126,6 +126,7 @@ pub fn search(p: &Params) -> Result<Search, ServeError> {
     if let Some(f) = p.one("format")?.filter(|f| f != "json") {
         return Err(ServeError::BadRequest(format!("`format={f}`: /api/search answers JSON only; use /api/cite/{{id}} or /cayw for citation text")));
     }
+    #[allow(clippy::needless_update)] // Other work adds fields to SearchRequest.
     let request = SearchRequest {
         query,
         topics: p.all("topic")?,
@@ -135,6 +136,8 @@ pub fn search(p: &Params) -> Result<Search, ServeError> {
         kinds,
         years,
         limit: limit + offset,
+        // Fields other work adds (mode, offset, sort, …) keep their defaults until wired here.
+        ..SearchRequest::default()
     };
     Ok(Search { request, offset, limit, mode, facet_limit, style: p.one("style")?, notes })
 }
