@@ -237,7 +237,6 @@ mod tests {
     fn changes_to_documents_start_builds_and_reads_and_the_index_do_not() {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("corpus");
-        std::fs::create_dir_all(&corpus).unwrap();
         let ignore = Ignore::new(&corpus, &corpus.join("index"));
         let at = |kind: EventKind, path: &str| notify::Event::new(kind).add_path(ignore.corpus.join(path));
         assert!(ignore.relevant(&at(EventKind::Create(CreateKind::File), "new.md")));
