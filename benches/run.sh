@@ -10,5 +10,7 @@ cargo bench --bench pipeline -- "$@"
 cargo bench --bench embed
 # The "Semantic search costs" section (vectors at indexing, latency per mode).
 cargo bench --bench semantic
+# `folio serve` under 32 concurrent clients (benches/RESULTS-serve.md).
+cargo bench --bench serve_load
 # The comparison tables, as written to benches/RESULTS.md.
 cat benches/RESULTS.md

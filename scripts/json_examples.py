@@ -60,7 +60,10 @@ passage the model does not read), and `lexical` and `semantic`, the two parts of
 and semantic mode `total` and `facets` count the passages the words match together with the passages
 nearest by meaning that were ranked (the 30 nearest that pass the filters). `folio
 similar PASSAGE_ID --format json` answers with the same message (`query` is the passage id, `mode`
-`semantic`, hits from other documents only).
+`semantic`, hits from other documents only). Each hit has a `snippet` (about 240 characters around the densest
+matches, the text as it is with matches in `<mark>…</mark>`: for terminals, not for HTML) and
+`snippet_html` (the same window with the passage's text HTML-escaped, so that `<mark>` is its only
+markup: what a page may insert).
 
 ```json
 {{search}}
@@ -146,10 +149,74 @@ scores with their macro averages.
 
 ## error
 
+`folio serve` answers every error with this message and an HTTP status (400 for a malformed
+parameter, 403 for a `Host` that is not the server's, 404 for an unknown passage, document or path,
+503 before the index is ready or past a request's time limit).
+
 ```json
 {{error}}
 ```
+
+## status — `GET /api/status` (`folio serve`)
+
+The generation answering now (`generation`, the live index folder's name; null before the first
+build), `documents` and `passages`, whether the corpus is watched, the build running now
+(`building`: `done` of `total` documents, the `current` path, `seconds` so far; null when idle), how
+the last one ended (`last_build`: `status` `built`, `updated` or `failed` with its `error`,
+`finished_unix`, `seconds`, `reindexed`), the live index's per-file `problems` (`path`, `message`)
+and the files `skipped`.
+
+```json
+{{status}}
+```
+
+## documents — `GET /api/documents` (`folio serve`)
+
+Every document in corpus order: `key`, `path` (relative to the corpus), `title`, `authors`,
+`year`, `language`, `passages`. Shortened to two here.
+
+```json
+{{documents}}
+```
+
+## document — `GET /api/documents/{key}` (`folio serve`)
+
+One document (as listed above) and its `passages` in order, each a full passage: what the page's
+reader view shows. Shortened to one passage here.
+
+```json
+{{document}}
+```
+
+`folio serve` answers `GET /api/search` with **search**, `/api/passages/{id}` with **show**,
+`/api/cite/{id}` with **cite** (JSON when asked with `Accept: application/json` or
+`format=json`, else text), `/api/topics` with **topics**; docs/openapi.json describes every
+endpoint and its parameters.
 """
+
+
+def served(d, pretty):
+    """The messages only `folio serve` answers, from a server on a free port."""
+    import urllib.request, time
+    proc = subprocess.Popen([BIN, "--corpus", os.path.join(ROOT, "corpus"), "--index", os.path.join(d, "index"), "serve", "--port", "0", "--no-watch"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = next(w for w in proc.stdout.readline().split() if w.startswith("http://"))
+        get = lambda path: json.loads(urllib.request.urlopen(url + path.lstrip("/")).read())
+        for _ in range(600):
+            try:
+                if urllib.request.urlopen(url + "healthz").status == 200:
+                    break
+            except Exception:
+                time.sleep(0.1)
+        status = get("/api/status")
+        documents = get("/api/documents")
+        documents["documents"] = documents["documents"][:2]
+        document = get("/api/documents/mukerji-2020-convention")
+        document["passages"] = document["passages"][:1]
+        return {"status": pretty(status), "documents": pretty(documents), "document": pretty(document)}
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def main():
@@ -187,6 +254,7 @@ def main():
         "tag": pretty(json.loads(run("tag", "The Budapest Convention on Cybercrime governs electronic evidence.", "--format", "json", "--explain"))),
         "error": pretty(json.loads(run("show", "nope:1", "--format", "json"))),
     }
+    examples.update(served(d, pretty))
     out = TEMPLATE
     for name, text in examples.items():
         out = out.replace("{{" + name + "}}", text)

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod retrieve;
+pub mod serve;
 pub mod source;
 pub mod store;
 pub mod text;

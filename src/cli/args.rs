@@ -41,7 +41,7 @@ impl Args {
             Command::Cite { format, .. } => *format == CiteFormatArg::Json,
             Command::Show { format, .. } | Command::Topics { format } | Command::Tag { format, .. } | Command::Eval { format, .. } => *format == Format::Json,
             Command::Export { .. } => true,
-            Command::Styles | Command::Completions { .. } | Command::Man | Command::BibStub { .. } | Command::Model { .. } => false,
+            Command::Styles | Command::Completions { .. } | Command::Man | Command::BibStub { .. } | Command::Model { .. } | Command::Serve { .. } => false,
         }
     }
 }
@@ -348,6 +348,26 @@ pub enum Command {
     },
     /// List the citation styles --style accepts, one per line.
     Styles,
+    /// Serve a search page and JSON API on this machine, re-indexing as the corpus changes.
+    ///
+    /// Prints the page's URL, then answers until interrupted (Ctrl-C). Loopback only unless `--host` says otherwise.
+    Serve {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = folio::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on; anything but loopback lets other machines read the corpus.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        host: String,
+        /// Another host name the server answers to (a DNS name for it when listening beyond loopback).
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
+        /// An origin whose pages may read the API from the browser (CORS), e.g. `http://localhost:3000`.
+        #[arg(long = "cors-origin", value_name = "ORIGIN")]
+        cors_origins: Vec<String>,
+        /// Do not watch the corpus for changes.
+        #[arg(long)]
+        no_watch: bool,
+    },
     /// Print a shell completion script (e.g. `folio completions bash > /etc/bash_completion.d/folio`).
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.

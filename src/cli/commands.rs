@@ -58,6 +58,11 @@ pub fn run(args: Args) -> Result<Outcome> {
             let cv = folds.map(|k| (k as usize, if fold_by == FoldBy::Doc { engine::eval::FoldBy::Document } else { engine::eval::FoldBy::Passage }));
             cmd_eval(&config, &labels, queries.as_deref(), cv, mode.map_or(retrieve::Mode::Auto, |m| m.mode()), format, &mut out)?
         }
+        Command::Serve { port, host, allow_hosts, cors_origins, no_watch } => {
+            let mut serve = folio::serve::ServeConfig::new(host, port);
+            (serve.allow_hosts, serve.cors_origins, serve.watch) = (allow_hosts, cors_origins, !no_watch);
+            cmd_serve(&config, serve)?
+        }
         Command::Styles => {
             for name in cite::style_names() {
                 writeln!(out, "{name}")?;
@@ -76,6 +81,18 @@ pub fn run(args: Args) -> Result<Outcome> {
     };
     out.flush()?;
     Ok(outcome)
+}
+
+fn cmd_serve(config: &Config, serve: folio::serve::ServeConfig) -> Result<Outcome> {
+    let engine = folio::engine::Engine::new(config.engine.corpus.clone(), config.engine.index.root.clone());
+    let server = folio::serve::bind(engine, serve)?;
+    if server.beyond_loopback() {
+        eprintln!("folio: warning: listening on {} — other machines can read this corpus; requests must name this host (add names with `--allow-host`)", server.addr());
+    }
+    println!("folio: serving {} (Ctrl-C stops)", server.url());
+    io::stdout().flush()?;
+    server.run()?;
+    Ok(Outcome::Results)
 }
 
 fn observer(config: &Config, quiet: bool) -> CliObserver {

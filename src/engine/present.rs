@@ -96,7 +96,7 @@ fn respond(open: &OpenIndex, found: retrieve::Results, request: &SearchRequest, 
     let mut hits = Vec::with_capacity(found.hits.len());
     for h in found.hits {
         let explained = h.explain.filter(|_| request.explain).map(|c| wire::HitExplain { bm25: c.bm25, cosine: c.cosine, lexical: c.lexical, semantic: c.semantic });
-        hits.push(wire::Hit { score: h.score, snippet: h.snippet, passage: presenter.passage(h.passage)?, explain: explained });
+        hits.push(wire::Hit { score: h.score, snippet: h.snippet, snippet_html: h.snippet_html, passage: presenter.passage(h.passage)?, explain: explained });
     }
     let expansions = found.expansions.into_iter().map(|e| wire::Expansion { matched: e.matched, added: e.added }).collect();
     let mode = found.mode.as_str().to_string();

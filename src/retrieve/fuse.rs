@@ -206,7 +206,10 @@ fn present(open: &OpenIndex, searcher: &tantivy::Searcher, parsed: &query::Parse
             (Some(f), _) => f,
             (None, Some(addr)) => {
                 let passage = open.passage(searcher, addr)?;
-                Found { score, snippet: highlighter.snippet(&passage.text, &passage.language), passage, explain: None }
+                {
+                    let (snippet, snippet_html) = highlighter.snippets(&passage.text, &passage.language);
+                    Found { score, snippet, snippet_html, passage, explain: None }
+                }
             }
             (None, None) => continue,
         };

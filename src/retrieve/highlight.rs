@@ -97,27 +97,60 @@ impl Highlighter {
     }
 
     /// A window of about 240 characters around the densest matches, with
-    /// matches wrapped in `<mark>…</mark>`.
+    /// matches wrapped in `<mark>…</mark>` and the text as it is (for
+    /// terminals and plain-text clients).
     pub fn snippet(&self, text: &str, lang: &str) -> String {
+        window(text, &self.matches(text, lang), |s, out| out.push_str(s))
+    }
+
+    /// The same window as HTML: every piece of the passage's text escaped,
+    /// so that the `<mark>` elements are the only markup in it (a passage
+    /// that contains `<script>` shows as text in a page).
+    pub fn snippet_html(&self, text: &str, lang: &str) -> String {
+        window(text, &self.matches(text, lang), escape_html)
+    }
+
+    /// Both forms, matching the text once.
+    pub fn snippets(&self, text: &str, lang: &str) -> (String, String) {
         let matches = self.matches(text, lang);
-        let (start, end) = best_window(text, &matches, SNIPPET_CHARS);
-        let mut out = String::new();
-        if start > 0 {
-            out.push('…');
+        (window(text, &matches, |s, out| out.push_str(s)), window(text, &matches, escape_html))
+    }
+}
+
+/// The window of `text` around the densest `matches`, each piece of text
+/// written by `put` and the matches wrapped in `<mark>`.
+fn window(text: &str, matches: &[(usize, usize)], put: impl Fn(&str, &mut String)) -> String {
+    let (start, end) = best_window(text, matches, SNIPPET_CHARS);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut pos = start;
+    for (a, b) in matches.iter().filter(|(a, b)| *a >= start && *b <= end) {
+        put(&text[pos..*a], &mut out);
+        out.push_str("<mark>");
+        put(&text[*a..*b], &mut out);
+        out.push_str("</mark>");
+        pos = *b;
+    }
+    put(&text[pos..end], &mut out);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Appends `s` with the five characters that HTML reads as markup escaped.
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
-        let mut pos = start;
-        for (a, b) in matches.iter().filter(|(a, b)| *a >= start && *b <= end) {
-            out.push_str(&text[pos..*a]);
-            out.push_str("<mark>");
-            out.push_str(&text[*a..*b]);
-            out.push_str("</mark>");
-            pos = *b;
-        }
-        out.push_str(&text[pos..end]);
-        if end < text.len() {
-            out.push('…');
-        }
-        out
     }
 }
 
@@ -187,5 +220,13 @@ mod tests {
         assert_eq!(s, "The head of the <mark>Group of Governmental Experts</mark> spoke of the group.");
         let h = Highlighter::new(&query::parse("sovereign*"), &langs);
         assert_eq!(h.snippet("Sovereignty and the sovereign.", "en"), "<mark>Sovereignty</mark> and the <mark>sovereign</mark>.");
+    }
+
+    #[test]
+    fn html_snippets_escape_the_text_and_keep_only_the_marks() {
+        let h = Highlighter::new(&query::parse("norms"), &["en".to_string()]);
+        let text = "<script>alert('x')</script> & <img src=x onerror=alert(1)> \"norms\" <mark>";
+        let s = h.snippet_html(text, "en");
+        assert_eq!(s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; &quot;<mark>norms</mark>&quot; &lt;mark&gt;");
     }
 }

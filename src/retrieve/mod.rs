@@ -95,6 +95,8 @@ pub struct DocGroup {
 pub struct Found {
     pub score: f32,
     pub snippet: String,
+    /// The snippet as HTML: the text escaped, matches in `<mark>`.
+    pub snippet_html: String,
     pub passage: Passage,
     /// The lexical and semantic parts of the score (hybrid and semantic modes).
     pub explain: Option<Contribution>,
@@ -248,8 +250,8 @@ fn order(open: &OpenIndex, searcher: &tantivy::Searcher, request: &SearchRequest
 /// One hit: its passage and snippet.
 fn found(open: &OpenIndex, searcher: &tantivy::Searcher, highlighter: &Highlighter, score: f32, addr: DocAddress) -> Result<Found> {
     let passage = open.passage(searcher, addr)?;
-    let snippet = highlighter.snippet(&passage.text, &passage.language);
-    Ok(Found { score, snippet, passage, explain: None })
+    let (snippet, snippet_html) = highlighter.snippets(&passage.text, &passage.language);
+    Ok(Found { score, snippet, snippet_html, passage, explain: None })
 }
 
 /// Hits grouped by document: documents in the order of their best hit, the

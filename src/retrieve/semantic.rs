@@ -161,9 +161,9 @@ pub fn similar(open: &OpenIndex, passage: &crate::model::Passage, request: &Sear
     let mut hits = vec![];
     for c in candidates {
         let passage = open.passage(&searcher, c.addr)?;
-        let snippet = highlighter.snippet(&passage.text, &passage.language);
+        let (snippet, snippet_html) = highlighter.snippets(&passage.text, &passage.language);
         let explain = super::Contribution { bm25: None, cosine: Some(c.cosine), lexical: 0.0, semantic: c.cosine };
-        hits.push(super::Found { score: c.cosine, snippet, passage, explain: Some(explain) });
+        hits.push(super::Found { score: c.cosine, snippet, snippet_html, passage, explain: Some(explain) });
     }
     Ok(super::Results { query: passage.id.clone(), total, hits, facets, notes, expansions: vec![], fuzzy: false, groups: vec![], other_kinds: Default::default(), mode: Mode::Semantic })
 }

@@ -10,12 +10,14 @@ mod check;
 mod error;
 mod passage;
 mod search;
+mod serve;
 mod topics;
 
 pub use check::{CheckReport, GuessedDoc, IndexReport, IndexedDoc};
 pub use error::{ErrorBody, ErrorResponse};
 pub use passage::{CiteResponse, Citation, ExportLine, Passage, ShowResponse};
 pub use search::{DocGroup, Expansion, Hit, HitExplain, SearchResponse};
+pub use serve::{BuildProgress, DocumentResponse, DocumentSummary, DocumentsResponse, LastBuild, StatusResponse};
 pub use topics::{TagResponse, Topic, TopicsResponse};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

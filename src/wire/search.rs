@@ -64,6 +64,10 @@ pub struct Hit {
     pub score: f32,
     /// About 240 characters around the densest matches, matches in `<mark>…</mark>`.
     pub snippet: String,
+    /// The same snippet as HTML: the passage's text escaped, so that the
+    /// `<mark>` elements are its only markup (what a page may insert).
+    #[serde(default)]
+    pub snippet_html: String,
     pub passage: Passage,
     /// With `--explain` in hybrid or semantic mode: what each side gave the score.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -44,3 +44,5 @@ impl Env {
         self.dir.path().join("index")
     }
 }
+
+pub mod serve;
