@@ -497,3 +497,22 @@ fn no_match_in_body_says_what_other_kinds_hold() {
     let (_, v, _) = search_json(&env, &["quixotic", "--kind", "reference", "--mode", "lexical"]);
     assert_eq!(v["total"], 1);
 }
+
+/// Pages of a hybrid search agree with one long page: no hit twice, none lost,
+/// even past the depth the fusion ranks.
+#[test]
+fn hybrid_pages_agree_with_one_long_page() {
+    let env = Env::new(true);
+    let (_, all, _) = search_json(&env, &["cyber norms", "-n", "60"]);
+    assert_eq!(all["mode"], "hybrid", "{all}");
+    let all_ids = hit_ids(&all);
+    assert!(all_ids.len() > 40, "{}", all_ids.len());
+    let mut paged = vec![];
+    for offset in [0, 20, 40] {
+        let (_, page, _) = search_json(&env, &["cyber norms", "-n", "20", "--offset", &offset.to_string()]);
+        paged.extend(hit_ids(&page));
+    }
+    assert_eq!(paged, all_ids);
+    let scores: Vec<f64> = all["hits"].as_array().unwrap().iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "scores fall: {scores:?}");
+}

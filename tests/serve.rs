@@ -80,7 +80,10 @@ fn filters_paging_limits_and_modes() {
     assert!(all["facets"]["doc"].as_object().unwrap().len() > 1);
     let (status, semantic) = s.json("/api/search?q=cyber&mode=semantic");
     assert_eq!(status, 200);
-    assert!(semantic["notes"].to_string().contains("semantic"), "{}", semantic["notes"]);
+    assert_eq!(semantic["mode"], "semantic", "{semantic}");
+    assert!(!semantic["hits"].as_array().unwrap().is_empty());
+    let (_, lexical) = s.json("/api/search?q=cyber&mode=lexical");
+    assert_eq!(lexical["mode"], "lexical");
 }
 
 #[test]

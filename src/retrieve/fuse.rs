@@ -93,11 +93,15 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
         return Ok(results);
     };
     let searcher = open.reader.searcher();
-    let depth = fusion.depth.max(request.offset.saturating_add(request.limit));
+    // Pages must agree: the fused head is ranked over a fixed depth and the
+    // word matches past it follow in BM25 order (cosine order, semantic mode's
+    // whole ranking, agrees at any depth).
+    let shown = request.offset.saturating_add(request.limit);
+    let depth = if mode == Mode::Semantic { fusion.depth.max(shown) } else { fusion.depth };
     let candidates = semantic::scan(open, &searcher, &vector, &filter_clauses, depth)?;
     let lexical = match mode {
         Mode::Semantic => None,
-        _ => Some(super::lexical(open, &SearchRequest { limit: depth, offset: 0, mode: Mode::Lexical, ..request.clone() })?),
+        _ => Some(super::lexical(open, &SearchRequest { limit: depth.max(shown), offset: 0, mode: Mode::Lexical, ..request.clone() })?),
     };
     if let Some(words) = lexical.as_ref().filter(|l| l.total == 0) {
         // Nothing holds the query's words: meaning alone would rank the whole
@@ -107,10 +111,15 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
         results.notes.push("no passage holds the query's words; `--mode semantic` searches by meaning alone".into());
         return Ok(results);
     }
-    let mut entries = union(open, lexical.as_ref(), &candidates, &vector);
+    let words = lexical.as_ref().map_or(&[][..], |l| &l.hits[..]);
+    let (head, tail) = words.split_at(words.len().min(depth));
     let coverage = lexical.as_ref().map_or(0.0, |l| coverage(&parsed, l));
+    let candidates = if coverage >= 1.0 { only_word_matches(candidates, head) } else { candidates };
+    let mut entries = union(open, head, &candidates, &vector);
     let w = fusion.paraphrase_weight + (fusion.lexical_weight - fusion.paraphrase_weight) * coverage;
-    let ranked: Vec<_> = rank(&mut entries, &candidates, mode, Fusion { lexical_weight: w, ..fusion }).into_iter().skip(request.offset).collect();
+    let mut ranked = rank(&mut entries, &candidates, mode, Fusion { lexical_weight: w, ..fusion });
+    append_tail(&mut entries, &mut ranked, tail);
+    let ranked: Vec<_> = ranked.into_iter().skip(request.offset).collect();
     let (total, facets) = count_union(open, &searcher, &parsed, &filter_clauses, &candidates, mode)?;
     let hits = present(open, &searcher, &parsed, lexical.as_ref(), entries, ranked, request.limit)?;
     let (mut all_notes, expansions, fuzzy) = lexical.map(|l| (l.notes, l.expansions, l.fuzzy)).unwrap_or_else(|| (parsed.notes.clone(), vec![], false));
@@ -150,10 +159,34 @@ fn coverage(parsed: &query::ParsedQuery, lexical: &Results) -> f32 {
     lexical.hits.iter().take(3).map(share).fold(0.0, f32::max)
 }
 
+/// When the best word matches hold every word of the query, the reader is
+/// searching by words: meaning re-ranks those matches but brings in no
+/// passage without them (it would only pad a precise search with neighbours).
+fn only_word_matches(candidates: Vec<Candidate>, head: &[Found]) -> Vec<Candidate> {
+    let matched: std::collections::HashSet<u64> = head.iter().map(|f| ord_of(&f.passage.doc, f.passage.paragraph)).collect();
+    candidates.into_iter().filter(|c| matched.contains(&c.ord)).collect()
+}
+
+/// The word matches past the fused head, in BM25 order, scored below the
+/// head's last hit (scaled by their BM25 so that scores keep falling).
+fn append_tail(entries: &mut BTreeMap<u64, Entry>, ranked: &mut Vec<(u64, f32, Contribution)>, tail: &[Found]) {
+    let floor = ranked.last().map_or(1.0, |r| r.1);
+    let first = tail.first().map_or(1.0, |f| f.score.max(f32::MIN_POSITIVE));
+    for found in tail {
+        let ord = ord_of(&found.passage.doc, found.passage.paragraph);
+        if entries.contains_key(&ord) {
+            continue;
+        }
+        let score = floor * (found.score / first).clamp(0.0, 1.0);
+        entries.insert(ord, Entry { addr: None, bm25: Some(found.score), cosine: None, found: Some(found.clone()) });
+        ranked.push((ord, score, Contribution { bm25: Some(found.score), cosine: None, lexical: score, semantic: 0.0 }));
+    }
+}
+
 /// The lexical hits and the semantic candidates by sort key.
-fn union(open: &OpenIndex, lexical: Option<&Results>, candidates: &[Candidate], vector: &[f32]) -> BTreeMap<u64, Entry> {
+fn union(open: &OpenIndex, words: &[Found], candidates: &[Candidate], vector: &[f32]) -> BTreeMap<u64, Entry> {
     let mut entries = BTreeMap::new();
-    for found in lexical.map_or(&[][..], |l| &l.hits[..]) {
+    for found in words {
         let ord = ord_of(&found.passage.doc, found.passage.paragraph);
         let cosine = open.vectors.as_ref().and_then(|v| semantic::cosine(v, ord, vector));
         entries.insert(ord, Entry { addr: None, bm25: Some(found.score), cosine, found: Some(found.clone()) });
