@@ -121,6 +121,9 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
     append_tail(&mut entries, &mut ranked, tail);
     let ranked: Vec<_> = ranked.into_iter().skip(request.offset).collect();
     let (total, facets) = count_union(open, &searcher, &parsed, &filter_clauses, &candidates, mode)?;
+    // The union counts exact-word matches; near spellings (when the words
+    // found little) are matches too: never fewer than can be shown.
+    let total = total.max(entries.len()).max(lexical.as_ref().map_or(0, |l| l.total));
     let hits = present(open, &searcher, &parsed, lexical.as_ref(), entries, ranked, request.limit)?;
     let (mut all_notes, expansions, fuzzy) = lexical.map(|l| (l.notes, l.expansions, l.fuzzy)).unwrap_or_else(|| (parsed.notes.clone(), vec![], false));
     merge_notes(&mut all_notes, notes);
