@@ -98,7 +98,6 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
     // whole ranking, agrees at any depth).
     let shown = request.offset.saturating_add(request.limit);
     let depth = if mode == Mode::Semantic { fusion.depth.max(shown) } else { fusion.depth };
-    let candidates = semantic::scan(open, &searcher, &vector, &filter_clauses, depth)?;
     let lexical = match mode {
         Mode::Semantic => None,
         _ => Some(super::lexical(open, &SearchRequest { limit: depth.max(shown), offset: 0, mode: Mode::Lexical, ..request.clone() })?),
@@ -114,13 +113,22 @@ pub fn search(open: &OpenIndex, request: &SearchRequest, fusion: Fusion) -> Resu
     let words = lexical.as_ref().map_or(&[][..], |l| &l.hits[..]);
     let (head, tail) = words.split_at(words.len().min(depth));
     let coverage = lexical.as_ref().map_or(0.0, |l| coverage(&parsed, l));
-    let candidates = if coverage >= 1.0 { only_word_matches(candidates, head) } else { candidates };
+    // When the best word matches hold every word of the query, the reader is
+    // searching by words: meaning re-ranks those matches but brings in no
+    // passage without them (it would only pad a precise search with
+    // neighbours), so the vectors are not scanned at all.
+    let words_only = mode != Mode::Semantic && coverage >= 1.0;
+    let candidates = if words_only { vec![] } else { semantic::scan(open, &searcher, &vector, &filter_clauses, depth)? };
     let mut entries = union(open, head, &candidates, &vector);
+    let cosines: Vec<f32> = if words_only { entries.values().filter_map(|e| e.cosine).collect() } else { candidates.iter().map(|c| c.cosine).collect() };
     let w = fusion.paraphrase_weight + (fusion.lexical_weight - fusion.paraphrase_weight) * coverage;
-    let mut ranked = rank(&mut entries, &candidates, mode, Fusion { lexical_weight: w, ..fusion });
+    let mut ranked = rank(&mut entries, &cosines, mode, Fusion { lexical_weight: w, ..fusion });
     append_tail(&mut entries, &mut ranked, tail);
     let ranked: Vec<_> = ranked.into_iter().skip(request.offset).collect();
-    let (total, facets) = count_union(open, &searcher, &parsed, &filter_clauses, &candidates, mode)?;
+    let (total, facets) = match (words_only, lexical.as_ref()) {
+        (true, Some(l)) => (l.total, l.facets.clone()),
+        _ => count_union(open, &searcher, &parsed, &filter_clauses, &candidates, mode)?,
+    };
     // The union counts exact-word matches; near spellings (when the words
     // found little) are matches too: never fewer than can be shown.
     let total = total.max(entries.len()).max(lexical.as_ref().map_or(0, |l| l.total));
@@ -162,14 +170,6 @@ fn coverage(parsed: &query::ParsedQuery, lexical: &Results) -> f32 {
     lexical.hits.iter().take(3).map(share).fold(0.0, f32::max)
 }
 
-/// When the best word matches hold every word of the query, the reader is
-/// searching by words: meaning re-ranks those matches but brings in no
-/// passage without them (it would only pad a precise search with neighbours).
-fn only_word_matches(candidates: Vec<Candidate>, head: &[Found]) -> Vec<Candidate> {
-    let matched: std::collections::HashSet<u64> = head.iter().map(|f| ord_of(&f.passage.doc, f.passage.paragraph)).collect();
-    candidates.into_iter().filter(|c| matched.contains(&c.ord)).collect()
-}
-
 /// The word matches past the fused head, in BM25 order, scored below the
 /// head's last hit (scaled by their BM25 so that scores keep falling).
 fn append_tail(entries: &mut BTreeMap<u64, Entry>, ranked: &mut Vec<(u64, f32, Contribution)>, tail: &[Found]) {
@@ -202,9 +202,9 @@ fn union(open: &OpenIndex, words: &[Found], candidates: &[Candidate], vector: &[
 }
 
 /// Fused scores, best first (ties by sort key), with each hit's parts.
-fn rank(entries: &mut BTreeMap<u64, Entry>, candidates: &[Candidate], mode: Mode, fusion: Fusion) -> Vec<(u64, f32, Contribution)> {
+fn rank(entries: &mut BTreeMap<u64, Entry>, cosines: &[f32], mode: Mode, fusion: Fusion) -> Vec<(u64, f32, Contribution)> {
     let max_bm25 = entries.values().filter_map(|e| e.bm25).fold(0f32, f32::max);
-    let (lo, hi) = candidates.iter().fold((f32::MAX, f32::MIN), |(lo, hi), c| (lo.min(c.cosine), hi.max(c.cosine)));
+    let (lo, hi) = cosines.iter().fold((f32::MAX, f32::MIN), |(lo, hi), c| (lo.min(*c), hi.max(*c)));
     let (lo, spread) = match fusion.cosine {
         CosineNorm::MinMax => (lo, if hi > lo { hi - lo } else { 1.0 }),
         CosineNorm::Max => (0.0, if hi > 0.0 { hi } else { 1.0 }),
