@@ -8,6 +8,7 @@ mod csl;
 mod entry;
 mod forms;
 
+use crate::text::edit_distance as distance;
 use hayagriva::archive::{self, ArchivedStyle};
 use hayagriva::citationberg::taxonomy::Locator as CslLocator;
 use hayagriva::citationberg::{IndependentStyle, Locale, Style};
@@ -64,21 +65,6 @@ pub fn style_names() -> Vec<&'static str> {
     names
 }
 
-/// Edit distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 /// The styles nearest to `name` (by prefix, substring or spelling), at most three.
 pub fn nearest_styles(name: &str) -> Vec<&'static str> {

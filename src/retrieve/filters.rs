@@ -5,6 +5,7 @@
 //! error that names the nearest values it does hold (a typo would otherwise
 //! read as "no results"); topic names match whatever their case.
 
+use crate::text::edit_distance as distance;
 use std::collections::HashSet;
 
 use tantivy::query::{BooleanQuery, Occur as TOccur, Query, RangeQuery, TermQuery};
@@ -156,21 +157,6 @@ pub fn nearest(value: &str, known: &[String]) -> Vec<String> {
     scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
 }
 
-/// Edit distance (characters).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
 
 /// Every author name the index holds ("family, given", lower-cased).
 fn all_authors(open: &OpenIndex) -> Result<Vec<String>> {

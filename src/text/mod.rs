@@ -12,3 +12,21 @@ pub mod tokenize;
 
 pub use stem::{algorithm_for, index_lang, install_quiet_stemmer_panics, Analyzer, ANALYZER_VERSION, STEMMED_LANGUAGES};
 pub use tokenize::{split_words, Token};
+
+/// Edit distance in characters (Levenshtein), for "did you mean" messages;
+/// inputs are cut at 200 characters so that a pasted paragraph stays cheap.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(200).collect();
+    let b: Vec<char> = b.chars().take(200).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
