@@ -110,6 +110,30 @@ impl ModeArg {
 }
 
 /// How citations are styled: a built-in style name or a CSL file.
+
+/// The filters `search` and `similar` share.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
+    /// Only passages tagged with this topic (repeatable; see `folio topics`).
+    #[arg(short = 't', long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    /// Only passages of this document key (repeatable).
+    #[arg(long = "doc", value_name = "KEY")]
+    pub docs: Vec<String>,
+    /// Only documents by this author ("Family" or "Family, Given"; repeatable).
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+    /// Only passages in this language (ISO 639-1 code, repeatable).
+    #[arg(long = "lang", value_name = "CODE")]
+    pub langs: Vec<String>,
+    /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Publication years, FROM..TO or one year.
+    #[arg(long, value_name = "FROM..TO")]
+    pub year: Option<String>,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct StyleArgs {
     /// Citation style shipped with folio: apa, chicago-author-date, oscola, vancouver, ieee, mla, harvard-cite-them-right, … (`folio styles` lists them).
@@ -186,24 +210,8 @@ pub enum Command {
         /// Words, "phrases", AND/OR/NOT, -exclude, +require, field:value filters.
         #[arg(allow_hyphen_values = true, value_name = "QUERY")]
         query: String,
-        /// Only passages tagged with this topic (repeatable; see `folio topics`).
-        #[arg(short = 't', long = "topic", value_name = "TOPIC")]
-        topics: Vec<String>,
-        /// Only passages of this document key (repeatable).
-        #[arg(long = "doc", value_name = "KEY")]
-        docs: Vec<String>,
-        /// Only documents by this author ("Family" or "Family, Given"; repeatable).
-        #[arg(long = "author", value_name = "NAME")]
-        authors: Vec<String>,
-        /// Only passages in this language (ISO 639-1 code, repeatable).
-        #[arg(long = "lang", value_name = "CODE")]
-        langs: Vec<String>,
-        /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
-        #[arg(long = "kind", value_name = "KIND")]
-        kinds: Vec<String>,
-        /// Publication years, FROM..TO or one year.
-        #[arg(long, value_name = "FROM..TO")]
-        year: Option<String>,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// Number of hits to print (documents with --group doc).
         #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
         limit: usize,
@@ -238,24 +246,8 @@ pub enum Command {
     Similar {
         /// The passage id, e.g. `3f9a1c-7b41d0aa` (shown in brackets by `folio search`).
         passage_id: String,
-        /// Only passages tagged with this topic (repeatable; see `folio topics`).
-        #[arg(short = 't', long = "topic", value_name = "TOPIC")]
-        topics: Vec<String>,
-        /// Only passages of this document key (repeatable).
-        #[arg(long = "doc", value_name = "KEY")]
-        docs: Vec<String>,
-        /// Only documents by this author ("Family" or "Family, Given"; repeatable).
-        #[arg(long = "author", value_name = "NAME")]
-        authors: Vec<String>,
-        /// Only passages in this language (ISO 639-1 code, repeatable).
-        #[arg(long = "lang", value_name = "CODE")]
-        langs: Vec<String>,
-        /// Passage kinds to search: body, abstract, reference, note, bio (default body and abstract).
-        #[arg(long = "kind", value_name = "KIND")]
-        kinds: Vec<String>,
-        /// Publication years, FROM..TO or one year.
-        #[arg(long, value_name = "FROM..TO")]
-        year: Option<String>,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// Number of passages to print.
         #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
         limit: usize,

@@ -12,7 +12,7 @@ use folio::store::OpenIndex;
 use folio::wire;
 use folio::cite;
 
-use super::args::{Args, CiteFormatArg, Command, ExportFormat, FoldBy, Format, GroupArg, SearchFormat, SortArg, StyleArgs};
+use super::args::{Args, CiteFormatArg, Command, ExportFormat, FilterArgs, FoldBy, Format, GroupArg, SearchFormat, SortArg, StyleArgs};
 use super::model;
 use super::observer::CliObserver;
 use super::print::{self, Style};
@@ -26,27 +26,23 @@ pub fn run(args: Args) -> Result<Outcome> {
         Command::Index { rebuild, strict, json } => cmd_index(&config, BuildOptions { rebuild, strict, ..BuildOptions::default() }, json, &mut out)?,
         Command::Check { json } => cmd_check(&config, json, &mut out)?,
         Command::Cite { passage_id, style, format } => cmd_cite(&config, &passage_id, &style, format, &mut out)?,
-        Command::Search { query, topics, docs, authors, langs, kinds, year, limit, offset, exact, sort, group, format, style, facets, explain, mode } => {
+        Command::Search { query, filters, limit, offset, exact, sort, group, format, style, facets, explain, mode } => {
             if query.trim().is_empty() {
                 // Queries are never rejected: nothing to search is no results.
                 eprintln!("folio: note: the query is empty; give words to search for, e.g. `folio search \"due diligence\"`");
                 return Ok(Outcome::NoResults);
             }
-            let kinds = parse_kinds(&kinds)?;
-            let years = year.as_deref().map(retrieve::parse_years).transpose()?;
             let sort = match sort {
                 SortArg::Relevance => retrieve::Sort::Relevance,
                 SortArg::Year => retrieve::Sort::Year,
             };
             let group = if group == Some(GroupArg::Doc) { retrieve::Grouping::Doc } else { retrieve::Grouping::None };
             let mode = mode.map_or(retrieve::Mode::Auto, |m| m.mode());
-            let request = SearchRequest { query, topics, docs, authors, languages: langs, kinds, years, limit, offset, exact, sort, group, mode, explain };
+            let request = SearchRequest { query, limit, offset, exact, sort, group, mode, explain, ..filtered(filters)? };
             cmd_search(&config, &request, format, &style, facets, explain, &mut out)?
         }
-        Command::Similar { passage_id, topics, docs, authors, langs, kinds, year, limit, format, style, facets, explain } => {
-            let kinds = parse_kinds(&kinds)?;
-            let years = year.as_deref().map(retrieve::parse_years).transpose()?;
-            let request = SearchRequest { topics, docs, authors, languages: langs, kinds, years, limit, explain, ..SearchRequest::default() };
+        Command::Similar { passage_id, filters, limit, format, style, facets, explain } => {
+            let request = SearchRequest { limit, explain, ..filtered(filters)? };
             cmd_similar(&config, &passage_id, &request, format, &style, facets, &mut out)?
         }
         Command::Show { passage_id, style, format } => cmd_show(&config, &passage_id, &style, format, &mut out)?,
@@ -131,6 +127,13 @@ fn cmd_check(config: &Config, json: bool, out: &mut dyn Write) -> Result<Outcome
         "fresh" => Outcome::Results,
         _ => Outcome::NoResults,
     })
+}
+
+/// A request holding the filters of `search` or `similar` (the rest default).
+fn filtered(f: FilterArgs) -> Result<SearchRequest> {
+    let kinds = parse_kinds(&f.kinds)?;
+    let years = f.year.as_deref().map(retrieve::parse_years).transpose()?;
+    Ok(SearchRequest { topics: f.topics, docs: f.docs, authors: f.authors, languages: f.langs, kinds, years, ..SearchRequest::default() })
 }
 
 fn parse_kinds(kinds: &[String]) -> Result<Vec<Kind>> {
