@@ -111,7 +111,7 @@ fn secs(d: &[Duration]) -> Vec<String> {
 
 /// In-process `retrieve::search` per mode, p50 and p99 over RUNS after a warm-up.
 fn latencies(open: &store::OpenIndex) -> String {
-    let first_doc = open.manifest.docs[0].key.clone();
+    let first_doc = open.docs().unwrap()[0].key.clone();
     let mut md = format!("In-process `retrieve::search`, 10 hits with snippets and facets, {RUNS} runs after a warm-up (hybrid and semantic include embedding the query):\n\n| query | mode | p50 ms | p99 ms |\n|---|---|---|---|\n");
     for (label, q, filtered) in QUERIES {
         for mode in [Mode::Lexical, Mode::Semantic, Mode::Hybrid] {
