@@ -161,3 +161,30 @@ fn a_verb_finds_its_noun_where_the_stemmer_keeps_them_apart() {
         assert_eq!(v["total"], 0, "--exact {query}: {v}");
     }
 }
+
+/// The best lexical score of a query (BM25 as the index scores it).
+fn top_score(dir: &std::path::Path, query: &str) -> f64 {
+    let out = folio(dir, &["search", query, "--mode", "lexical", "--format", "json", "--limit", "1"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{query}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    v["hits"][0]["score"].as_f64().unwrap_or_else(|| panic!("{query}: no hit: {v}"))
+}
+
+#[test]
+fn a_word_common_in_its_own_language_scores_low_in_a_corpus_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("corpus")).unwrap();
+    // Twelve English passages, three with "sovereignty"; three Portuguese
+    // passages, all with "direito": both words are in 3 of 15 passages, but
+    // "direito" is in every passage of its language, so it tells nothing there.
+    let topics = ["trade agreements between neighbouring states", "the protection of critical infrastructure", "attribution of cyber operations to states", "capacity building in developing countries"];
+    let mut en = String::from("# Notes on cyber policy\n\n");
+    for i in 0..12 {
+        let word = if i % 4 == 0 { "sovereignty over networks" } else { "cooperation among agencies" };
+        en.push_str(&format!("Paragraph {i} discusses {} and how {word} shapes the debate among diplomats, lawyers and engineers alike.\n\n", topics[i % 4]));
+    }
+    fs::write(dir.path().join("corpus/en.md"), en).unwrap();
+    let pt = "# Direitos\n\nToda a pessoa tem o direito de livremente circular e escolher a sua residência no interior de um Estado.\n\nTodo o indivíduo tem direito a ter uma nacionalidade e ninguém pode ser arbitrariamente privado dela.\n\nToda a pessoa tem o direito de tomar parte na direcção dos negócios públicos do seu país.\n";
+    fs::write(dir.path().join("corpus/pt.md"), pt).unwrap();
+    let (common, rare) = (top_score(dir.path(), "direito"), top_score(dir.path(), "sovereignty"));
+    assert!(common < 0.25 * rare, "direito {common} vs sovereignty {rare}");
+}
