@@ -206,7 +206,7 @@ fn lexical(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         }
     }
     let (top_docs, total, facet_counts) = collected;
-    let ranked = rank::coordinate(&searcher, &analyzed.concepts(&parsed.clauses), top_docs)?;
+    let ranked = rank::coordinate(&searcher, open.languages(&searcher)?, &analyzed.concepts(&parsed.clauses), top_docs)?;
     let ranked = order(open, &searcher, request, ranked)?;
     let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_deref(), &mut notes)? } else { BTreeMap::new() };
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);

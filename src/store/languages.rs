@@ -6,7 +6,11 @@
 use std::collections::BTreeMap;
 
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Searcher, Term, TERMINATED};
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::Query;
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 use crate::error::Result;
 
@@ -23,7 +27,7 @@ pub struct Languages {
     /// Ordinal → language code; ordinal 0 is "unknown" (the empty code).
     codes: Vec<String>,
     /// Per segment, per document: its language's ordinal, or `DELETED`.
-    docs: Vec<Vec<u16>>,
+    docs: Vec<Arc<[u16]>>,
     /// Ordinal → live passages in that language.
     counts: Vec<u64>,
 }
@@ -60,10 +64,10 @@ impl Languages {
                     }
                 }
             }
-            docs.push(langs);
+            docs.push(Arc::from(langs));
         }
         let mut counts = vec![0u64; codes.len()];
-        for lang in docs.iter().flatten().filter(|l| **l != DELETED) {
+        for lang in docs.iter().flat_map(|d: &Arc<[u16]>| d.iter()).filter(|l| **l != DELETED) {
             counts[usize::from(*lang)] += 1;
         }
         Ok(Languages { codes, docs, counts })
@@ -97,6 +101,63 @@ impl Languages {
                 doc = postings.advance();
             }
         }
-        Ok(held.into_iter().zip(self.counts.iter().copied()).filter(|(n, _)| *n > 0).collect())
+        Ok(self.paired(held))
+    }
+
+    /// Like [`Languages::spread`], for the passages a query matches.
+    pub fn matches(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<(u64, u64)>> {
+        Ok(self.paired(searcher.search(query, &Tally(self))?))
+    }
+
+    /// Counts per ordinal paired with the languages' passage counts, where not zero.
+    fn paired(&self, held: Vec<u64>) -> Vec<(u64, u64)> {
+        held.into_iter().zip(self.counts.iter().copied()).filter(|(n, _)| *n > 0).collect()
+    }
+}
+
+/// Counts the passages a query matches in each language.
+struct Tally<'a>(&'a Languages);
+
+struct SegmentTally {
+    langs: Arc<[u16]>,
+    held: Vec<u64>,
+}
+
+impl Collector for Tally<'_> {
+    type Fruit = Vec<u64>;
+    type Child = SegmentTally;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<SegmentTally> {
+        let langs = self.0.docs.get(segment as usize).cloned().unwrap_or_else(|| Arc::from(Vec::new()));
+        Ok(SegmentTally { langs, held: vec![0; self.0.codes.len()] })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        let mut total = vec![0u64; self.0.codes.len()];
+        for fruit in fruits {
+            for (t, n) in total.iter_mut().zip(fruit) {
+                *t += n;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = Vec<u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        match self.langs.get(doc as usize) {
+            Some(&DELETED) | None => {}
+            Some(&lang) => self.held[usize::from(lang)] += 1,
+        }
+    }
+
+    fn harvest(self) -> Vec<u64> {
+        self.held
     }
 }
