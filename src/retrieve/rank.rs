@@ -127,3 +127,22 @@ pub fn year_of(searcher: &tantivy::Searcher, field: tantivy::schema::Field, addr
     let name = searcher.schema().get_field_name(field);
     reader.fast_fields().i64(name).ok()?.first(addr.doc_id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rarity;
+
+    #[test]
+    fn a_concept_weighs_by_its_rarity_within_the_languages_that_hold_it() {
+        // One language: the IDF over the live passages, as before.
+        assert_eq!(rarity(&[(5, 100)], 100.0), (1.0f32 + 100.0 / 6.0).ln());
+        // In every Portuguese passage of a mostly English index: light,
+        // although only 28 of 373 passages hold it; a rare Portuguese word is not.
+        let common = rarity(&[(28, 28)], 373.0);
+        let rare = rarity(&[(2, 28)], 373.0);
+        assert!(common < 0.7 && rare > 2.0, "{common} {rare}");
+        // Two languages: the mean over the passages that hold it.
+        let mixed = rarity(&[(28, 28), (2, 300)], 373.0);
+        assert!((mixed - (28.0 * common + 2.0 * rarity(&[(2, 300)], 373.0)) / 30.0).abs() < 1e-5, "{mixed}");
+    }
+}
