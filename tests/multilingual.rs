@@ -161,3 +161,61 @@ fn a_verb_finds_its_noun_where_the_stemmer_keeps_them_apart() {
         assert_eq!(v["total"], 0, "--exact {query}: {v}");
     }
 }
+
+/// The best lexical score of a query (BM25 as the index scores it).
+fn top_score(dir: &std::path::Path, query: &str) -> f64 {
+    let out = folio(dir, &["search", query, "--mode", "lexical", "--format", "json", "--limit", "1"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{query}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    v["hits"][0]["score"].as_f64().unwrap_or_else(|| panic!("{query}: no hit: {v}"))
+}
+
+/// English passages, three of them with "sovereignty" (the pipeline keeps
+/// nine of the twelve paragraphs); three Portuguese passages, all with "direito".
+fn write_mixed_corpus(corpus: &std::path::Path) {
+    fs::create_dir_all(corpus).unwrap();
+    let topics = ["trade agreements between neighbouring states", "the protection of critical infrastructure", "attribution of cyber operations to states", "capacity building in developing countries"];
+    let mut en = String::from("# Notes on cyber policy\n\n");
+    for i in 0..12 {
+        let word = if i % 4 == 0 { "sovereignty over networks" } else { "cooperation among agencies" };
+        en.push_str(&format!("Paragraph {i} discusses {} and how {word} shapes the debate among diplomats, lawyers and engineers alike.\n\n", topics[i % 4]));
+    }
+    fs::write(corpus.join("en.md"), en).unwrap();
+    let pt = "# Direitos\n\nToda a pessoa tem o direito de livremente circular e escolher a sua residência no interior de um Estado.\n\nTodo o indivíduo tem direito a ter uma nacionalidade e ninguém pode ser arbitrariamente privado dela.\n\nToda a pessoa tem o direito de tomar parte na direcção dos negócios públicos do seu país.\n";
+    fs::write(corpus.join("pt.md"), pt).unwrap();
+}
+
+#[test]
+fn a_word_common_in_its_own_language_scores_low_in_a_corpus_of_another() {
+    let dir = tempfile::tempdir().unwrap();
+    write_mixed_corpus(&dir.path().join("corpus"));
+    // Both words are in 3 of 12 passages, but "direito" is in every passage
+    // of its language, so it tells nothing there.
+    let (common, rare) = (top_score(dir.path(), "direito"), top_score(dir.path(), "sovereignty"));
+    assert!(common < 0.25 * rare, "direito {common} vs sovereignty {rare}");
+}
+
+#[test]
+fn per_language_scores_of_an_updated_index_equal_a_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    write_mixed_corpus(&corpus);
+    let run = |index: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_folio")).args(["--corpus", corpus.to_str().unwrap(), "--index", dir.path().join(index).to_str().unwrap()]).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run("index", &["index"]);
+    // The Portuguese document loses a passage and gains one (re-indexed
+    // alone: the languages' counts must come from the live passages).
+    let pt = fs::read_to_string(corpus.join("pt.md")).unwrap();
+    let edited = pt.replace("Todo o indivíduo tem direito a ter uma nacionalidade e ninguém pode ser arbitrariamente privado dela.", "Toda a pessoa tem direito à liberdade de opinião e de expressão, sem limitação de fronteiras.");
+    fs::write(corpus.join("pt.md"), edited).unwrap();
+    run("index", &["index"]);
+    run("full", &["index", "--rebuild"]);
+    for q in ["direito de livremente", "sovereignty", "direito opinião"] {
+        let args = ["search", q, "--mode", "lexical", "--format", "json"];
+        let (updated, full) = (run("index", &args), run("full", &args));
+        assert!(updated.contains("\"score\""), "{q}: no hits: {updated}");
+        assert!(updated == full, "{q}: the updated index scores otherwise than a fresh build:\n{updated}\n{full}");
+    }
+}

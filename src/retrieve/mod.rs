@@ -25,7 +25,7 @@ use tantivy::DocAddress;
 
 use crate::error::Result;
 use crate::model::{Kind, Passage};
-use crate::store::stats::ExactStatistics;
+use crate::store::stats::{ExactStatistics, Scoping};
 use crate::store::{OpenIndex, FACETS};
 use crate::vocab::thesaurus::Expansion;
 
@@ -206,7 +206,7 @@ fn lexical(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
         }
     }
     let (top_docs, total, facet_counts) = collected;
-    let ranked = rank::coordinate(&searcher, &analyzed.concepts(&parsed.clauses), top_docs)?;
+    let ranked = rank::coordinate(&searcher, open.languages(&searcher)?, &analyzed.concepts(&parsed.clauses), top_docs)?;
     let ranked = order(open, &searcher, request, ranked)?;
     let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_deref(), &mut notes)? } else { BTreeMap::new() };
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
@@ -302,11 +302,13 @@ fn other_kinds(open: &OpenIndex, request: &SearchRequest, parsed: &query::Parsed
 }
 
 /// BM25 statistics over the scored fields, from the live documents.
-fn statistics<'a>(open: &OpenIndex, searcher: &'a tantivy::Searcher) -> Result<ExactStatistics<'a>> {
+fn statistics<'a>(open: &'a OpenIndex, searcher: &'a tantivy::Searcher) -> Result<ExactStatistics<'a>> {
     let f = &open.fields;
     let mut scored_fields = vec![f.exact, f.context, f.title, f.grams];
     scored_fields.extend(open.manifest.languages.iter().filter_map(|l| f.stemmed.get(l).copied()));
-    ExactStatistics::new(searcher, &scored_fields, &open.manifest.field_tokens)
+    let stemmed: Vec<(tantivy::schema::Field, &str)> = f.stemmed.iter().map(|(code, field)| (*field, code.as_str())).collect();
+    let scoping = Scoping::new(open.languages(searcher)?, &stemmed, crate::text::index_lang, &[f.exact, f.context, f.title, f.grams]);
+    ExactStatistics::new(searcher, &scored_fields, &open.manifest.field_tokens, Some(scoping))
 }
 
 /// Runs `matching` narrowed by the filters: top documents (a few past the

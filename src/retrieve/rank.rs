@@ -6,6 +6,7 @@
 use tantivy::query::{EnableScoring, Query};
 
 use super::compile::Concept;
+use crate::store::languages::Languages;
 use tantivy::{DocAddress, DocSet};
 
 /// The passages' sort keys (`ord` fast field), one column per segment,
@@ -43,9 +44,10 @@ pub const ALTERNATIVE_CREDIT: f32 = 0.5;
 
 /// Scales each hit's score by the rarity-weighted share of the query's
 /// concepts it matches (see [`COORD_FLOOR`]). A concept's weight is its
-/// inverse document frequency over the live passages, so that "the" or "of"
-/// missing costs little and "Paris" missing costs much.
-pub fn coordinate(searcher: &tantivy::Searcher, concepts: &[Concept], hits: Vec<(f32, DocAddress)>) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+/// inverse document frequency over the live passages of the languages that
+/// hold it (see [`rarity`]), so that "the" or "of" missing costs little and
+/// "Paris" missing costs much.
+pub fn coordinate(searcher: &tantivy::Searcher, languages: &Languages, concepts: &[Concept], hits: Vec<(f32, DocAddress)>) -> crate::error::Result<Vec<(f32, DocAddress)>> {
     if concepts.len() < 2 || hits.is_empty() {
         return Ok(hits);
     }
@@ -53,12 +55,12 @@ pub fn coordinate(searcher: &tantivy::Searcher, concepts: &[Concept], hits: Vec<
     let mut matched = vec![0f32; hits.len()];
     let mut total = 0f32;
     for concept in concepts {
-        let df = concept.words.count(searcher)? as f32;
-        if df == 0.0 && concept.alternatives.is_none() {
+        let spread = languages.matches(searcher, concept.words.as_ref())?;
+        if spread.is_empty() && concept.alternatives.is_none() {
             // A word no passage holds tells no passage from another.
             continue;
         }
-        let weight = (1.0 + n / (df + 1.0)).ln();
+        let weight = rarity(&spread, n);
         total += weight;
         let mut credit = vec![0f32; hits.len()];
         if let Some(alternatives) = &concept.alternatives {
@@ -77,6 +79,23 @@ pub fn coordinate(searcher: &tantivy::Searcher, concepts: &[Concept], hits: Vec<
         return Ok(hits);
     }
     Ok(hits.into_iter().zip(matched).map(|((s, a), m)| (s * (COORD_FLOOR + (1.0 - COORD_FLOOR) * (m / total).min(1.0)), a)).collect())
+}
+
+/// A concept's weight: the mean, over the passages that match it, of its
+/// inverse document frequency among the passages of each one's language. In
+/// an index of one language, its IDF over the live passages. A word that
+/// every passage of its language holds ("direito" in Portuguese text) weighs
+/// little even when that language is a small part of the corpus.
+fn rarity(spread: &[(u64, u64)], all: f32) -> f32 {
+    let idf = |held: u64, of: f32| (1.0 + of / (held as f32 + 1.0)).ln();
+    match spread {
+        [] => idf(0, all),
+        [(held, of)] => idf(*held, *of as f32),
+        _ => {
+            let held: u64 = spread.iter().map(|(h, _)| h).sum();
+            spread.iter().map(|(h, of)| *h as f32 * idf(*h, *of as f32)).sum::<f32>() / held as f32
+        }
+    }
 }
 
 /// Which of the hits a query matches: its scorer is advanced through each
@@ -107,4 +126,23 @@ pub fn year_of(searcher: &tantivy::Searcher, field: tantivy::schema::Field, addr
     let reader = searcher.segment_reader(addr.segment_ord);
     let name = searcher.schema().get_field_name(field);
     reader.fast_fields().i64(name).ok()?.first(addr.doc_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rarity;
+
+    #[test]
+    fn a_concept_weighs_by_its_rarity_within_the_languages_that_hold_it() {
+        // One language: the IDF over the live passages, as before.
+        assert_eq!(rarity(&[(5, 100)], 100.0), (1.0f32 + 100.0 / 6.0).ln());
+        // In every Portuguese passage of a mostly English index: light,
+        // although only 28 of 373 passages hold it; a rare Portuguese word is not.
+        let common = rarity(&[(28, 28)], 373.0);
+        let rare = rarity(&[(2, 28)], 373.0);
+        assert!(common < 0.7 && rare > 2.0, "{common} {rare}");
+        // Two languages: the mean over the passages that hold it.
+        let mixed = rarity(&[(28, 28), (2, 300)], 373.0);
+        assert!((mixed - (28.0 * common + 2.0 * rarity(&[(2, 300)], 373.0)) / 30.0).abs() < 1e-5, "{mixed}");
+    }
 }

@@ -9,6 +9,7 @@
 pub mod analyzer;
 pub mod freshness;
 pub mod generation;
+pub mod languages;
 pub mod manifest;
 pub mod reader;
 pub mod schema;

@@ -36,6 +36,8 @@ pub struct OpenIndex {
     /// The model that embeds queries for `vectors`, found on first use
     /// (`retrieve::semantic`); None inside when it is not available.
     pub embedder: std::sync::OnceLock<Option<std::sync::Arc<dyn crate::embed::Embedder>>>,
+    /// The live passages' languages, read on first use (`stats` scores per language).
+    languages: std::sync::OnceLock<super::languages::Languages>,
 }
 
 /// A published generation: its files never change (updates write a new
@@ -109,7 +111,7 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
         (None, None) => Thesaurus::builtin(),
     };
     let vectors = manifest.vectors.as_ref().map(|info| super::vectors::Vectors::open(&live, info)).transpose()?;
-    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus, vectors, embedder: std::sync::OnceLock::new() })
+    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus, vectors, embedder: std::sync::OnceLock::new(), languages: std::sync::OnceLock::new() })
 }
 
 impl OpenIndex {
@@ -128,6 +130,16 @@ impl OpenIndex {
         }
         let all = self.docs.all()?;
         Ok(self.all_docs.get_or_init(|| all))
+    }
+
+    /// The live passages' languages (the reader never reloads: one generation
+    /// per `OpenIndex`, so they are read once).
+    pub fn languages(&self, searcher: &tantivy::Searcher) -> Result<&super::languages::Languages> {
+        if let Some(languages) = self.languages.get() {
+            return Ok(languages);
+        }
+        let read = super::languages::Languages::read(searcher, self.fields.language)?;
+        Ok(self.languages.get_or_init(|| read))
     }
 
     /// The passage stored for a tantivy document.
