@@ -164,7 +164,7 @@ fn print_response(config: &Config, open: &OpenIndex, response: &wire::SearchResp
     }
     let form = match format {
         SearchFormat::Text => {
-            let tagger = explain.then(|| folio::vocab::tagger::Tagger::new(open.taxonomy.clone()));
+            let tagger = if explain { Some(folio::vocab::tagger::Tagger::new(open.taxonomy()?.clone())) } else { None };
             print::hits(&Style { color: config.color }, response, show_facets, tagger.as_ref(), out)?;
             None
         }
@@ -267,7 +267,7 @@ fn cmd_export(config: &Config, out: &mut dyn Write) -> Result<Outcome> {
 
 fn cmd_topics(config: &Config, format: Format, out: &mut dyn Write) -> Result<Outcome> {
     let open = open(config)?;
-    let topics = present::topics(&open);
+    let topics = present::topics(&open)?;
     match format {
         Format::Json => json_line(out, &topics)?,
         Format::Text => print::topics(&Style { color: config.color }, &topics, out)?,
