@@ -128,8 +128,13 @@ pub fn freshness_of(manifest: &Manifest, index_dir: &IndexDir, corpus_root: &Pat
 /// stamp of its last full check holds (one stat per file and folder).
 pub fn stamped_fresh(index_dir: &IndexDir, corpus_root: &Path) -> bool {
     let live = index_dir.live();
-    let Some(name) = live.as_deref().and_then(generation_name) else { return false };
-    Stamp::read(&index_dir.root).is_some_and(|s| s.holds(name, corpus_root))
+    live.as_deref().and_then(generation_name).is_some_and(|name| stamp_holds(index_dir, corpus_root, name))
+}
+
+/// Whether the stamp of the last full check holds for the generation
+/// `generation` (one the caller opened) and the corpus.
+pub fn stamp_holds(index_dir: &IndexDir, corpus_root: &Path, generation: &str) -> bool {
+    Stamp::read(&index_dir.root).is_some_and(|s| s.holds(generation, corpus_root))
 }
 
 fn generation_name(live: &Path) -> Option<&str> {
