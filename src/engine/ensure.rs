@@ -54,12 +54,10 @@ impl Engine {
     fn answer_if_stamped<T>(&self, answer: &impl Fn(&OpenIndex) -> Result<T>) -> Option<Result<(OpenIndex, T)>> {
         let live = self.index.live()?;
         let generation = live.file_name()?.to_str()?;
-        std::thread::scope(|s| {
-            let holds = s.spawn(|| store::stamp_holds(&self.index, &self.corpus, generation));
-            // A build may have swapped CURRENT meanwhile: only the generation stamped counts.
-            let answered = store::open(&self.index).ok().filter(|open| open.path == live).map(|open| answer(&open).map(|a| (open, a)));
-            holds.join().unwrap_or(false).then_some(answered).flatten()
-        })
+        // A build may swap CURRENT meanwhile: only an answer from the generation stamped counts.
+        let answer = || store::open(&self.index).ok().filter(|open| open.path == live).map(|open| answer(&open).map(|a| (open, a)));
+        let (answered, holds) = store::while_stamp_checked(&self.index, &self.corpus, generation, answer);
+        holds.then_some(answered).flatten()
     }
 
     /// Opens the index after a full freshness check, building or updating it as needed.

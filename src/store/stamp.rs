@@ -75,9 +75,24 @@ impl Stamp {
         Stamp { generation: generation.to_string(), corpus, body: body::encode(seen) }
     }
 
-    /// Whether the live generation and the corpus are the ones stamped and every stat still matches.
+    /// Whether the live generation and the corpus are the ones stamped and every stat still matches
+    /// (the files checked on a few threads).
     pub fn holds(&self, live_generation: &str, corpus: &Path) -> bool {
-        self.generation == live_generation && fs::canonicalize(corpus).is_ok_and(|c| c == self.corpus) && body::holds(&self.body)
+        let Some(check) = self.check(live_generation, corpus) else { return false };
+        std::thread::scope(|s| {
+            for _ in 1..check.threads() {
+                s.spawn(|| check.work());
+            }
+            check.work();
+        });
+        check.holds()
+    }
+
+    /// The check of this stamp, its folders and absent paths checked already,
+    /// its files left to [`Check::work`]; None when something already differs.
+    pub fn check(&self, live_generation: &str, corpus: &Path) -> Option<Check<'_>> {
+        let same = self.generation == live_generation && fs::canonicalize(corpus).is_ok_and(|c| c == self.corpus);
+        same.then(|| Check::start(&self.body)).flatten()
     }
 
     fn to_bytes(&self) -> Vec<u8> {
@@ -246,37 +261,78 @@ mod body {
         return PathBuf::from(String::from_utf8_lossy(name.to_bytes()).into_owned());
     }
 
-    /// Whether every folder, file and absent path is still as seen.
-    pub fn holds(bytes: &[u8]) -> bool {
-        let Some(body) = Body::parse(bytes) else { return false };
-        let folders: Option<Vec<dir::Dir>> = body
-            .groups
-            .chunks_exact(GROUP)
-            .map(|g| {
-                let folder = dir::Dir::open(&path_of(body.name(u32_at(g, 0))?))?;
-                (u32_at(g, 4) == 0 || folder.time() == Some(i128_at(g, 8))).then_some(folder)
-            })
-            .collect();
-        let Some(folders) = folders else { return false };
+    /// The folders held open, when each is still as seen and every absent path still absent.
+    pub fn folders(body: &Body) -> Option<Vec<dir::Dir>> {
         let absent = body.absent.chunks_exact(4).all(|a| body.name(u32_at(a, 0)).is_some_and(|p| fs::symlink_metadata(path_of(p)).is_err()));
-        absent && all_in_parallel(body.files, |f| body.name(u32_at(f, 4)).is_some_and(|name| folders[u32_at(f, 0) as usize].file(name) == Some((u64_at(f, 8), i128_at(f, 16)))))
+        let folders = body.groups.chunks_exact(GROUP).map(|g| {
+            let folder = dir::Dir::open(&path_of(body.name(u32_at(g, 0))?))?;
+            (u32_at(g, 4) == 0 || folder.time() == Some(i128_at(g, 8))).then_some(folder)
+        });
+        absent.then(|| folders.collect()).flatten()
     }
 
-    /// Whether `test` holds for every file record, checked on a few threads:
-    /// stats of tens of thousands of files are the whole cost of a quick check.
-    fn all_in_parallel(files: &[u8], test: impl Fn(&[u8]) -> bool + Sync) -> bool {
-        const CHUNK: usize = 2048;
-        let n = files.len() / FILE;
-        if n <= CHUNK {
-            return files.chunks_exact(FILE).all(test);
+    /// Whether the file of record `f` is still as seen.
+    pub fn file_holds(body: &Body, folders: &[dir::Dir], f: &[u8]) -> bool {
+        body.name(u32_at(f, 4)).is_some_and(|name| folders[u32_at(f, 0) as usize].file(name) == Some((u64_at(f, 8), i128_at(f, 16))))
+    }
+
+    pub fn files<'a>(body: &Body<'a>) -> &'a [u8] {
+        body.files
+    }
+
+    pub const RECORD: usize = FILE;
+}
+
+/// A stamp's check shared by threads: each takes the next chunk of files
+/// until none is left or one differs, so that a thread busy elsewhere (the
+/// search itself) can join in when it is done and none waits on another.
+pub struct Check<'a> {
+    body: body::Body<'a>,
+    folders: Vec<dir::Dir>,
+    next: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    differs: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> Check<'a> {
+    /// Files per chunk: a few hundred microseconds of stats.
+    const CHUNK: usize = 256;
+
+    fn start(bytes: &'a [u8]) -> Option<Check<'a>> {
+        let body = body::Body::parse(bytes)?;
+        let folders = body::folders(&body)?;
+        Some(Check { body, folders, next: 0.into(), done: 0.into(), differs: false.into() })
+    }
+
+    /// How many threads are worth it: stats of tens of thousands of files are the whole cost of a quick check.
+    pub fn threads(&self) -> usize {
+        let n = body::files(&self.body).len() / body::RECORD;
+        if n <= 8 * Self::CHUNK { 1 } else { std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8) }
+    }
+
+    /// Checks chunks of files until none is left or one differs.
+    pub fn work(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let files = body::files(&self.body);
+        let n = files.len() / body::RECORD;
+        while !self.differs.load(Relaxed) {
+            let start = self.next.fetch_add(Self::CHUNK, Relaxed);
+            if start >= n {
+                return;
+            }
+            let end = (start + Self::CHUNK).min(n);
+            let chunk = &files[start * body::RECORD..end * body::RECORD];
+            if !chunk.chunks_exact(body::RECORD).all(|f| body::file_holds(&self.body, &self.folders, f)) {
+                self.differs.store(true, Relaxed);
+            }
+            self.done.fetch_add(end - start, Relaxed);
         }
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
-        let per_thread = n.div_ceil(threads) * FILE;
-        let test = &test;
-        std::thread::scope(|s| {
-            let handles: Vec<_> = files.chunks(per_thread).map(|chunk| s.spawn(move || chunk.chunks_exact(FILE).all(test))).collect();
-            handles.into_iter().all(|h| h.join().unwrap_or(false))
-        })
+    }
+
+    /// After every thread's `work` returned: whether everything is still as seen.
+    pub fn holds(&self) -> bool {
+        use std::sync::atomic::Ordering::SeqCst;
+        !self.differs.load(SeqCst) && self.done.load(SeqCst) == body::files(&self.body).len() / body::RECORD
     }
 }
 
