@@ -134,13 +134,15 @@ pub fn stamped_fresh(index_dir: &IndexDir, corpus_root: &Path) -> bool {
 
 /// Runs `answer` on this thread while the stamp is checked for the
 /// generation `generation` on others (this thread joins in when `answer` is
-/// done): the answer, and whether the stamp held.
+/// done): the answer, and whether the stamp held. The first of those threads
+/// also builds what tantivy would build on `answer`'s way (`reader::warm_up`).
 pub fn while_stamp_checked<T>(index_dir: &IndexDir, corpus_root: &Path, generation: &str, answer: impl FnOnce() -> T) -> (T, bool) {
     let stamp = std::sync::OnceLock::new();
     let check = std::sync::OnceLock::new();
     let (stamp, check) = (&stamp, &check);
     let answered = std::thread::scope(|s| {
         s.spawn(move || {
+            super::reader::warm_up();
             let stamp = stamp.get_or_init(|| Stamp::read(&index_dir.root));
             if let Some(check) = check.get_or_init(|| stamp.as_ref().and_then(|st| st.check(generation, corpus_root))) {
                 for _ in 2..check.threads() {

@@ -75,6 +75,13 @@ impl tantivy::Directory for Published {
     }
 }
 
+/// Builds what tantivy builds once per process on a search's way (its empty
+/// term dictionary, for segments without some language's field: half a
+/// millisecond), so that another thread can do it while the index opens.
+pub fn warm_up() {
+    let _ = tantivy::termdict::TermDictionary::empty();
+}
+
 /// Opens the live index.
 pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
     // A build may swap CURRENT and delete the old generation between our
