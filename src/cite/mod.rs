@@ -22,7 +22,12 @@ pub use forms::{format_citation, latex, pandoc, typst, CiteFormat};
 
 /// A loaded citation style.
 pub struct CitationStyle {
-    style: IndependentStyle,
+    /// Decoded on first use for an archived style: the default style's
+    /// references are rendered when the index is built, so most searches
+    /// need no style at all.
+    style: std::sync::OnceLock<IndependentStyle>,
+    /// Where `style` comes from when it is not decoded yet.
+    archived: Option<ArchivedStyle>,
     /// Decoded on first use: hayagriva decodes every locale it ships at
     /// once, which costs more than a whole search; most answers need none
     /// (references in the default style are rendered when the index is built).
@@ -106,9 +111,22 @@ impl CitationStyle {
         }
         let archived = ArchivedStyle::by_name(&key)
             .ok_or_else(|| Error::InvalidArgument(format!("unknown citation style `{name}`; {}", nearest_hint(&key))))?;
-        match archived.get() {
-            Style::Independent(style) => Ok(CitationStyle { style, locales: std::sync::OnceLock::new(), name: key }),
-            Style::Dependent(_) => Err(Error::InvalidArgument(format!("style `{name}` depends on another style; use its parent"))),
+        let style = CitationStyle { style: std::sync::OnceLock::new(), archived: Some(archived), locales: std::sync::OnceLock::new(), name: key };
+        if !style.is_default() {
+            // Any other style renders every hit: decoded now, a dependent one is refused up front.
+            style.independent()?;
+        }
+        Ok(style)
+    }
+
+    /// The decoded style.
+    fn independent(&self) -> Result<&IndependentStyle> {
+        if let Some(style) = self.style.get() {
+            return Ok(style);
+        }
+        match self.archived.map(ArchivedStyle::get) {
+            Some(Style::Independent(style)) => Ok(self.style.get_or_init(|| style)),
+            _ => Err(Error::InvalidArgument(format!("style `{}` depends on another style; use its parent", self.name))),
         }
     }
 
@@ -122,7 +140,7 @@ impl CitationStyle {
         match IndependentStyle::from_xml(xml) {
             Ok(style) => {
                 let name = style.info.title.value.clone();
-                Ok(CitationStyle { style, locales: std::sync::OnceLock::new(), name })
+                Ok(CitationStyle { style: style.into(), archived: None, locales: std::sync::OnceLock::new(), name })
             }
             Err(e) => {
                 let dependent = xml.contains("independent-parent");
@@ -250,11 +268,12 @@ pub fn render(meta: &DocMeta, fallback_title: &str, locator: Option<&Locator>, s
         Some(l) => (CslLocator::Paragraph, l.paragraph.to_string()),
         None => (CslLocator::Paragraph, String::new()),
     };
+    let csl = style.independent()?;
     let bare = |item: CitationItem<'_, hayagriva::Entry>| -> Result<String> {
         let mut driver = BibliographyDriver::new();
         let locales = style.locales.get_or_init(archive::locales);
-        driver.citation(CitationRequest::from_items(vec![item], &style.style, locales));
-        let rendered = driver.finish(BibliographyRequest { style: &style.style, locale: None, locale_files: locales });
+        driver.citation(CitationRequest::from_items(vec![item], csl, locales));
+        let rendered = driver.finish(BibliographyRequest { style: csl, locale: None, locale_files: locales });
         let mut out = String::new();
         if let Some(c) = rendered.citations.first() {
             c.citation.write_buf(&mut out, BufWriteFormat::Plain).map_err(|e| Error::InvalidArgument(e.to_string()))?;
@@ -265,8 +284,8 @@ pub fn render(meta: &DocMeta, fallback_title: &str, locator: Option<&Locator>, s
     let has_locator = locator.is_some();
     let locator = locator.map(|_| SpecificLocator(kind, LocatorPayload::Str(&value)));
     let locales = style.locales.get_or_init(archive::locales);
-    driver.citation(CitationRequest::from_items(vec![CitationItem::with_locator(&entry, locator)], &style.style, locales));
-    let rendered = driver.finish(BibliographyRequest { style: &style.style, locale: None, locale_files: locales });
+    driver.citation(CitationRequest::from_items(vec![CitationItem::with_locator(&entry, locator)], csl, locales));
+    let rendered = driver.finish(BibliographyRequest { style: csl, locale: None, locale_files: locales });
     let mut citation = String::new();
     if let Some(c) = rendered.citations.first() {
         c.citation.write_buf(&mut citation, BufWriteFormat::Plain).map_err(|e| Error::InvalidArgument(e.to_string()))?;

@@ -31,7 +31,7 @@ pub use encoder::Encoder;
 pub use error::EmbedError;
 pub use home::{model_dir, model_home};
 pub use static_table::{StaticModel, StaticTable};
-pub use wordpiece::WordPiece;
+pub use wordpiece::{SortedVocab, WordPiece};
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -72,6 +72,13 @@ impl<E: Embedder + ?Sized> Embedder for &E {
 const STATIC_TABLE: &[u8] = include_bytes!("../../models/static/minilm-l6-v2-static-256.fset");
 const STATIC_VOCAB: &str = include_str!("../../models/static/vocab.txt");
 const STATIC_MANIFEST: &str = include_str!("../../models/static/manifest.json");
+// STATIC_VOCAB_STARTS and STATIC_VOCAB_ORDER: vocab.txt's line offsets and byte order, made by build.rs.
+include!(concat!(env!("OUT_DIR"), "/static_vocab.rs"));
+
+/// The shipped vocabulary, ready for binary search.
+fn static_vocab() -> SortedVocab {
+    SortedVocab { text: STATIC_VOCAB, starts: &STATIC_VOCAB_STARTS, order: &STATIC_VOCAB_ORDER }
+}
 
 /// The static (model2vec-style) model shipped inside the binary.
 pub fn shipped() -> &'static StaticModel {
@@ -82,7 +89,7 @@ pub fn shipped() -> &'static StaticModel {
         let manifest: serde_json::Value = serde_json::from_str(STATIC_MANIFEST).expect("models/static/manifest.json is JSON");
         let name = manifest["name"].as_str().expect("manifest name");
         let sha = manifest["sha256"].as_str().expect("manifest sha256");
-        StaticModel::new(name, sha, STATIC_TABLE, STATIC_VOCAB).expect("models/static holds a valid table")
+        StaticModel::new(name, sha, STATIC_TABLE, static_vocab()).expect("models/static holds a valid table")
     })
 }
 

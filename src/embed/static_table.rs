@@ -20,7 +20,7 @@
 
 use super::error::{EmbedError, Result};
 use super::ops::l2_normalize;
-use super::wordpiece::WordPiece;
+use super::wordpiece::{SortedVocab, WordPiece};
 use super::{Embedder, ModelId};
 
 const HEADER: usize = 16;
@@ -29,7 +29,8 @@ const HEADER: usize = 16;
 pub struct StaticTable<'a> {
     rows: usize,
     dim: usize,
-    scale: Vec<f32>,
+    /// Row scales, read in place (a query reads a few of 30,000).
+    scale: &'a [u8],
     data: &'a [u8],
 }
 
@@ -49,8 +50,7 @@ impl<'a> StaticTable<'a> {
             return Err(bad(format!("{} bytes do not hold {rows} rows of {dim}", b.len())));
         }
         let scale_end = HEADER + rows * 4;
-        let scale = b[HEADER..scale_end].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-        Ok(StaticTable { rows, dim, scale, data: &b[scale_end..] })
+        Ok(StaticTable { rows, dim, scale: &b[HEADER..scale_end], data: &b[scale_end..] })
     }
 
     pub fn rows(&self) -> usize {
@@ -69,7 +69,8 @@ impl<'a> StaticTable<'a> {
             if id >= self.rows {
                 continue;
             }
-            let s = self.scale[id];
+            let c = &self.scale[id * 4..id * 4 + 4];
+            let s = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
             for (acc, &q) in v.iter_mut().zip(&self.data[id * self.dim..(id + 1) * self.dim]) {
                 *acc += s * f32::from(q as i8);
             }
@@ -87,10 +88,10 @@ pub struct StaticModel {
 }
 
 impl StaticModel {
-    /// A model from a table and the BERT `vocab.txt` its rows follow.
-    pub fn new(name: &str, sha256: &str, table: &'static [u8], vocab_txt: &'static str) -> Result<StaticModel> {
+    /// A model from a table and the BERT `vocab.txt` its rows follow (with its byte order).
+    pub fn new(name: &str, sha256: &str, table: &'static [u8], vocab: SortedVocab) -> Result<StaticModel> {
         let table = StaticTable::from_bytes(table)?;
-        let tokenizer = WordPiece::from_vocab_txt(vocab_txt).map_err(EmbedError::Table)?;
+        let tokenizer = WordPiece::from_sorted_vocab(vocab).map_err(EmbedError::Table)?;
         if tokenizer.vocab_size() != table.rows() {
             return Err(EmbedError::Table(format!("{} rows for {} vocabulary tokens", table.rows(), tokenizer.vocab_size())));
         }
@@ -119,6 +120,9 @@ impl Embedder for StaticModel {
     /// so the bits do not depend on the thread count).
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         use rayon::prelude::*;
+        if texts.len() >= 64 {
+            self.tokenizer.prepare_for_many();
+        }
         if texts.len() < 256 {
             return texts.iter().map(|t| self.embed(t)).collect();
         }

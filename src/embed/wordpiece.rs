@@ -8,21 +8,71 @@
 //! wrapped as `[CLS] … [SEP]` and truncated to `max_len` tokens in total.
 //!
 //! The vocabulary comes from `tokenizer.json` (`model.vocab`) or from a BERT
-//! `vocab.txt` (one token per line, id = line number).
+//! `vocab.txt` (one token per line, id = line number). The shipped model's
+//! vocab.txt comes with its tokens' byte order, prepared by `build.rs`
+//! ([`SortedVocab`]): a query is tokenized by binary search with no start-up
+//! work, and a hash map is built only when many texts are tokenized
+//! ([`WordPiece::prepare_for_many`]).
 
 use super::error::{EmbedError, Result};
 use super::normalize::{normalize, pre_tokenize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Tokens borrowed from the binary's own vocab.txt (no 30,000 allocations at
 /// start-up) or owned when read from a tokenizer.json. FxHash: the keys are the
 /// model's, fixed, and lookups are the hot path of the static model.
 type Vocab = HashMap<Cow<'static, str>, u32, rustc_hash::FxBuildHasher>;
 
+/// A vocab.txt with the offsets of its lines and its line ids in the byte
+/// order of their tokens (see `build.rs`).
+pub struct SortedVocab {
+    pub text: &'static str,
+    /// Byte offset of each line.
+    pub starts: &'static [u32],
+    /// Line ids, sorted by their tokens' bytes.
+    pub order: &'static [u32],
+}
+
+impl SortedVocab {
+    /// The token of line `id`, as `str::lines` gives it.
+    fn token(&self, id: u32) -> &'static str {
+        let i = id as usize;
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
+        let line = &self.text[self.starts[i] as usize..end];
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+
+    fn find(&self, piece: &str) -> Option<u32> {
+        let at = self.order.binary_search_by(|&id| self.token(id).as_bytes().cmp(piece.as_bytes())).ok()?;
+        Some(self.order[at])
+    }
+}
+
+/// How pieces are looked up.
+enum Lookup {
+    Map(Vocab),
+    /// By binary search until [`WordPiece::prepare_for_many`] builds the map.
+    Sorted(SortedVocab, OnceLock<Vocab>),
+}
+
+impl Lookup {
+    fn get(&self, piece: &str) -> Option<u32> {
+        match self {
+            Lookup::Map(map) => map.get(piece).copied(),
+            Lookup::Sorted(sorted, map) => match map.get() {
+                Some(map) => map.get(piece).copied(),
+                None => sorted.find(piece),
+            },
+        }
+    }
+}
+
 pub struct WordPiece {
-    vocab: Vocab,
+    vocab: Lookup,
     size: usize,
     pub unk: u32,
     pub cls: u32,
@@ -62,15 +112,43 @@ impl WordPiece {
         Self::from_vocab(vocab, 100)
     }
 
+    /// The tokenizer of a vocab.txt whose byte order `build.rs` prepared (the
+    /// shipped model's): nothing is built until [`WordPiece::prepare_for_many`].
+    pub fn from_sorted_vocab(sorted: SortedVocab) -> Result<Self, String> {
+        let size = sorted.order.len();
+        // Every line has a start and an id in the order: ids are then 0..size.
+        if sorted.starts.len() != size || sorted.order.iter().any(|&i| i as usize >= size) || sorted.starts.iter().any(|&s| s as usize > sorted.text.len()) {
+            return Err("the vocabulary's byte order does not match vocab.txt (rebuild folio)".into());
+        }
+        Self::from_lookup(Lookup::Sorted(sorted, OnceLock::new()), size, 100)
+    }
+
     fn from_vocab(vocab: Vocab, max_chars_per_word: usize) -> Result<Self, String> {
-        let get = |t: &str| vocab.get(t).copied().ok_or_else(|| format!("the vocabulary lacks {t}"));
-        let (unk, cls, sep) = (get("[UNK]")?, get("[CLS]")?, get("[SEP]")?);
         // Ids must be 0..size with no gap, so that every id indexes a table row.
         let size = vocab.len();
         if vocab.values().any(|&i| i as usize >= size) {
             return Err("vocabulary ids are not 0..size".into());
         }
+        Self::from_lookup(Lookup::Map(vocab), size, max_chars_per_word)
+    }
+
+    fn from_lookup(vocab: Lookup, size: usize, max_chars_per_word: usize) -> Result<Self, String> {
+        let get = |t: &str| vocab.get(t).ok_or_else(|| format!("the vocabulary lacks {t}"));
+        let (unk, cls, sep) = (get("[UNK]")?, get("[CLS]")?, get("[SEP]")?);
         Ok(WordPiece { vocab, size, unk, cls, sep, max_chars_per_word })
+    }
+
+    /// Builds the hash map of a sorted vocabulary before many texts are
+    /// tokenized (a lookup in it is several times cheaper than a binary
+    /// search; building it costs about as much as embedding a thousand words).
+    pub fn prepare_for_many(&self) {
+        if let Lookup::Sorted(sorted, map) = &self.vocab {
+            map.get_or_init(|| {
+                let mut vocab = Vocab::with_capacity_and_hasher(sorted.order.len(), Default::default());
+                vocab.extend(sorted.text.lines().enumerate().map(|(i, t)| (Cow::Borrowed(t), i as u32)));
+                vocab
+            });
+        }
     }
 
     pub fn vocab_size(&self) -> usize {
@@ -110,7 +188,7 @@ impl WordPiece {
                 piece.push_str("##");
             }
             piece.push_str(&word[start..end]);
-            if let Some(&id) = self.vocab.get(piece.as_str()) {
+            if let Some(id) = self.vocab.get(piece.as_str()) {
                 return Some((id, end));
             }
             end -= 1;
@@ -157,6 +235,39 @@ mod tests {
         let t = tiny();
         assert_eq!(t.encode("hello hello hello hello", 4), vec![2, 8, 8, 3]);
         assert_eq!(t.encode("hello", 0), vec![2, 3]);
+    }
+
+    /// A vocab.txt's line starts and byte order, as build.rs makes them.
+    fn sorted(text: &'static str) -> SortedVocab {
+        let lines: Vec<&str> = text.lines().collect();
+        let starts: Vec<u32> = text.split_inclusive('\n').scan(0, |at, l| Some(std::mem::replace(at, *at + l.len() as u32))).collect();
+        let mut order: Vec<u32> = (0..lines.len() as u32).collect();
+        order.sort_by_key(|&i| lines[i as usize].as_bytes());
+        SortedVocab { text, starts: starts.leak(), order: order.leak() }
+    }
+
+    #[test]
+    fn a_sorted_vocabulary_tokenizes_as_the_map_does_before_and_after_the_map_is_built() {
+        let text = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nun\n##aff\n##able\n,\nhello";
+        let t = WordPiece::from_sorted_vocab(sorted(text)).unwrap();
+        assert_eq!(t.encode("Unaffable, HELLO", usize::MAX), vec![2, 4, 5, 6, 7, 8, 3]);
+        assert_eq!(t.encode("unx hello", usize::MAX), vec![2, 1, 8, 3]);
+        t.prepare_for_many();
+        assert_eq!(t.encode("Unaffable, HELLO", usize::MAX), vec![2, 4, 5, 6, 7, 8, 3]);
+        assert_eq!(t.encode("unx hello", usize::MAX), vec![2, 1, 8, 3]);
+        assert!(WordPiece::from_sorted_vocab(SortedVocab { text, starts: &[0], order: &[0] }).is_err(), "a line without an id");
+    }
+
+    #[test]
+    fn the_shipped_byte_order_finds_every_token_at_its_line() {
+        let shipped = crate::embed::static_vocab();
+        for (id, token) in shipped.text.lines().enumerate() {
+            assert_eq!(shipped.find(token), Some(id as u32), "{token}");
+        }
+        assert_eq!(shipped.find("##zzzzqq"), None);
+        let sample = "The Security Council's cyber-norms (2015) and Überwachung: naïve 東京 interrupts";
+        let map = WordPiece::from_vocab_txt(shipped.text).unwrap();
+        assert_eq!(WordPiece::from_sorted_vocab(crate::embed::static_vocab()).unwrap().encode(sample, usize::MAX), map.encode(sample, usize::MAX));
     }
 
     #[test]

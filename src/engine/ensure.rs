@@ -33,6 +33,35 @@ impl Engine {
         {
             return Ok(open);
         }
+        self.open_checked(observer)
+    }
+
+    /// `answer` from the index, fresh: as `open_fresh` then `answer`, but the
+    /// live generation is answered from while its stamp is checked on other
+    /// threads (the stats are most of a quick answer's time). The answer is
+    /// kept (an error too) only when the stamp holds for the generation it
+    /// came from; else the index is checked in full (updated when stale) and
+    /// `answer` runs again, so it must only read.
+    pub fn answer_fresh<T>(&self, observer: &mut dyn Observer, answer: impl Fn(&OpenIndex) -> Result<T>) -> Result<(OpenIndex, T)> {
+        if let Some(done) = self.answer_if_stamped(&answer) {
+            return done;
+        }
+        let open = self.open_checked(observer)?;
+        let answered = answer(&open)?;
+        Ok((open, answered))
+    }
+
+    fn answer_if_stamped<T>(&self, answer: &impl Fn(&OpenIndex) -> Result<T>) -> Option<Result<(OpenIndex, T)>> {
+        let live = self.index.live()?;
+        let generation = live.file_name()?.to_str()?;
+        // A build may swap CURRENT meanwhile: only an answer from the generation stamped counts.
+        let answer = || store::open(&self.index).ok().filter(|open| open.path == live).map(|open| answer(&open).map(|a| (open, a)));
+        let (answered, holds) = store::while_stamp_checked(&self.index, &self.corpus, generation, answer);
+        holds.then_some(answered).flatten()
+    }
+
+    /// Opens the index after a full freshness check, building or updating it as needed.
+    fn open_checked(&self, observer: &mut dyn Observer) -> Result<OpenIndex> {
         let freshness = match store::open(&self.index) {
             Ok(open) => match store::freshness(&self.index, &self.corpus)? {
                 Freshness::Fresh => return Ok(open),

@@ -209,15 +209,15 @@ pub fn export(open: &OpenIndex, style: &CitationStyle) -> Result<Vec<wire::Expor
 }
 
 /// The taxonomy with passage counts.
-pub fn topics(open: &OpenIndex) -> wire::TopicsResponse {
+pub fn topics(open: &OpenIndex) -> Result<wire::TopicsResponse> {
     let counts: HashMap<&str, usize> = open.manifest.topics.iter().map(|(id, _, n)| (id.as_str(), *n)).collect();
     let topics = open
-        .taxonomy
+        .taxonomy()?
         .topics
         .iter()
         .map(|t| wire::Topic { id: t.id.clone(), label: t.label.clone(), description: t.description.clone(), passages: counts.get(t.id.as_str()).copied().unwrap_or(0) })
         .collect();
-    wire::TopicsResponse { folio_json: FormatVersion, topics }
+    Ok(wire::TopicsResponse { folio_json: FormatVersion, topics })
 }
 
 impl Engine {

@@ -16,15 +16,14 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::{Count, FacetCollector};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur as TOccur, Query, TermSetQuery};
-use tantivy::schema::Facet;
 
 use super::semantic::{self, Candidate, Mode};
 use super::{compile, filters, query, Found, Highlighter, Results, SearchRequest};
 use crate::error::Result;
 use crate::store::schema::ord_of;
-use crate::store::{OpenIndex, FACETS};
+use crate::store::OpenIndex;
 
 /// The fusion's parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -269,10 +268,6 @@ pub(super) fn count_union(open: &OpenIndex, searcher: &tantivy::Searcher, parsed
     }
     let mut clauses: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Must, Box::new(BooleanQuery::new(either)))];
     clauses.extend(filter_clauses.iter().map(|(o, q)| (*o, q.box_clone())));
-    let mut facet_collector = FacetCollector::for_field("facets");
-    for (path, _) in FACETS {
-        facet_collector.add_facet(Facet::from_path([path]));
-    }
-    let (total, counts) = searcher.search(&BooleanQuery::new(clauses), &(Count, facet_collector))?;
-    Ok((total, super::facet_map(&counts)))
+    let (total, counts) = searcher.search(&BooleanQuery::new(clauses), &(Count, super::facets::FacetCounter))?;
+    Ok((total, counts))
 }

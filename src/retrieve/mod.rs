@@ -9,6 +9,7 @@
 //! **Invariant:** tantivy appears only here and in `store`.
 
 pub mod compile;
+pub mod facets;
 pub mod filters;
 pub mod fuse;
 pub mod highlight;
@@ -18,15 +19,14 @@ pub mod semantic;
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur as TOccur, Query};
-use tantivy::schema::Facet;
 use tantivy::DocAddress;
 
 use crate::error::Result;
 use crate::model::{Kind, Passage};
 use crate::store::stats::{ExactStatistics, Scoping};
-use crate::store::{OpenIndex, FACETS};
+use crate::store::OpenIndex;
 use crate::vocab::thesaurus::Expansion;
 
 pub use filters::parse_years;
@@ -135,7 +135,7 @@ const SORT_POOL: usize = 10_000;
 const HITS_PER_DOC: usize = 3;
 
 /// Top documents, total and facet counts of one tantivy search.
-type Collected = (Vec<(f32, DocAddress)>, usize, FacetCounts);
+type Collected = (Vec<(f32, DocAddress)>, usize, facets::FacetMap);
 
 /// Runs a search: lexical, or by meaning too (`fuse`) unless asked not to.
 pub fn search(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
@@ -211,7 +211,7 @@ fn lexical(open: &OpenIndex, request: &SearchRequest) -> Result<Results> {
     let other_kinds = if total == 0 && text_query.is_some() { other_kinds(open, request, &parsed, &searcher, &stats, text_query.as_deref(), &mut notes)? } else { BTreeMap::new() };
     let mut highlighter = Highlighter::new(&parsed, &open.manifest.languages);
     highlighter.add_phrases(&expansions.iter().flat_map(|e| e.added.iter().cloned()).collect::<Vec<_>>(), &open.manifest.languages);
-    let facets = facet_map(&facet_counts);
+    let facets = facet_counts;
     let (hits, groups) = match request.group {
         Grouping::None => {
             let page: Vec<(f32, DocAddress)> = ranked.into_iter().skip(request.offset).take(request.limit).collect();
@@ -294,7 +294,7 @@ fn other_kinds(open: &OpenIndex, request: &SearchRequest, parsed: &query::Parsed
     if n == 0 {
         return Ok(BTreeMap::new());
     }
-    let kinds: BTreeMap<String, u64> = facet_map(&counts).remove("kind").unwrap_or_default().into_iter().filter(|(_, c)| *c > 0).collect();
+    let kinds: BTreeMap<String, u64> = counts.get("kind").cloned().unwrap_or_default().into_iter().filter(|(_, c)| *c > 0).collect();
     let listed: Vec<String> = kinds.iter().map(|(k, c)| format!("{c} in {k} passages")).collect();
     let first = kinds.keys().next().cloned().unwrap_or_default();
     notes.push(format!("no match in body or abstract passages, but {}: search them with `--kind {first}`", listed.join(", ")));
@@ -314,25 +314,11 @@ fn statistics<'a>(open: &'a OpenIndex, searcher: &'a tantivy::Searcher) -> Resul
 /// Runs `matching` narrowed by the filters: top documents (a few past the
 /// limit, so that ties at the cut are decided by sort key), total, facets.
 fn collect(searcher: &tantivy::Searcher, stats: &ExactStatistics, matching: Box<dyn Query>, filters: &[(TOccur, Box<dyn Query>)], limit: usize) -> Result<Collected> {
-    let mut facet_collector = FacetCollector::for_field("facets");
-    for (path, _) in FACETS {
-        facet_collector.add_facet(Facet::from_path([path]));
-    }
     // A limit past the number of passages only costs memory.
     let limit = limit.saturating_add(8).clamp(1, usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX).max(1));
     let mut clauses = vec![(TOccur::Must, matching)];
     clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
-    let collectors = (TopDocs::with_limit(limit).order_by_score(), Count, facet_collector);
+    let collectors = (TopDocs::with_limit(limit).order_by_score(), Count, facets::FacetCounter);
     Ok(searcher.search_with_statistics_provider(&BooleanQuery::new(clauses), &collectors, stats)?)
 }
 
-/// Facet counts by output name (topic, doc, language, year, author, kind).
-fn facet_map(counts: &FacetCounts) -> BTreeMap<String, BTreeMap<String, u64>> {
-    FACETS
-        .iter()
-        .map(|(path, name)| {
-            let values = counts.get(Facet::from_path([*path])).map(|(facet, count)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count)).collect();
-            (name.to_string(), values)
-        })
-        .collect()
-}

@@ -144,7 +144,7 @@ pub async fn cite(State(shared): State<Arc<Shared>>, Path(id): Path<String>, hea
 /// `GET /api/topics`.
 pub async fn topics(State(shared): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Result<Response, ServeError> {
     Params::parse(raw.as_deref(), &[])?;
-    Ok(Json(with_index(&shared, |_, open| Ok(present::topics(open))).await?).into_response())
+    Ok(Json(with_index(&shared, |_, open| Ok(present::topics(open)?)).await?).into_response())
 }
 
 fn summary(d: &crate::store::DocEntry) -> DocumentSummary {

@@ -132,6 +132,35 @@ pub fn stamped_fresh(index_dir: &IndexDir, corpus_root: &Path) -> bool {
     Stamp::read(&index_dir.root).is_some_and(|s| s.holds(name, corpus_root))
 }
 
+/// Runs `answer` on this thread while the stamp is checked for the
+/// generation `generation` on others (this thread joins in when `answer` is
+/// done): the answer, and whether the stamp held. The first of those threads
+/// also builds what tantivy would build on `answer`'s way (`reader::warm_up`).
+pub fn while_stamp_checked<T>(index_dir: &IndexDir, corpus_root: &Path, generation: &str, answer: impl FnOnce() -> T) -> (T, bool) {
+    let stamp = std::sync::OnceLock::new();
+    let check = std::sync::OnceLock::new();
+    let (stamp, check) = (&stamp, &check);
+    let answered = std::thread::scope(|s| {
+        s.spawn(move || {
+            super::reader::warm_up();
+            let stamp = stamp.get_or_init(|| Stamp::read(&index_dir.root));
+            if let Some(check) = check.get_or_init(|| stamp.as_ref().and_then(|st| st.check(generation, corpus_root))) {
+                for _ in 2..check.threads() {
+                    s.spawn(|| check.work());
+                }
+                check.work();
+            }
+        });
+        let answered = answer();
+        if let Some(Some(check)) = check.get() {
+            check.work();
+        }
+        answered
+    });
+    // Every thread has returned: the check is complete unless a file differed.
+    (answered, check.get().and_then(Option::as_ref).is_some_and(|c| c.holds()))
+}
+
 fn generation_name(live: &Path) -> Option<&str> {
     live.file_name()?.to_str()
 }

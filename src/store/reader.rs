@@ -29,7 +29,8 @@ pub struct OpenIndex {
     /// Every document's entry, read the first time something needs them all.
     all_docs: std::sync::OnceLock<Vec<DocEntry>>,
     pub path: PathBuf,
-    pub taxonomy: Taxonomy,
+    /// The corpus's taxonomy, parsed on first use (`taxonomy`): searching needs none.
+    taxonomy: std::sync::OnceLock<Taxonomy>,
     pub thesaurus: Thesaurus,
     /// The passages' vectors, when the index has them.
     pub vectors: Option<super::vectors::Vectors>,
@@ -76,6 +77,13 @@ impl tantivy::Directory for Published {
     }
 }
 
+/// Builds what tantivy builds once per process on a search's way (its empty
+/// term dictionary, for segments without some language's field: half a
+/// millisecond), so that another thread can do it while the index opens.
+pub fn warm_up() {
+    let _ = tantivy::termdict::TermDictionary::empty();
+}
+
 /// Opens the live index.
 pub fn open(index_dir: &IndexDir) -> Result<OpenIndex> {
     // A build may swap CURRENT and delete the old generation between our
@@ -100,10 +108,6 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
     super::analyzer::register(&index);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     let (_, fields) = schema();
-    let taxonomy = match &manifest.taxonomy_source {
-        Some(src) => Taxonomy::parse(src, source::TAXONOMY_FILE)?,
-        None => Taxonomy::builtin(),
-    };
     let cached = fs::read_to_string(live.join(THESAURUS_CACHE)).ok().and_then(|t| serde_json::from_str::<Thesaurus>(&t).ok());
     let thesaurus = match (cached, &manifest.thesaurus_source) {
         (Some(t), _) => t,
@@ -111,10 +115,22 @@ fn open_generation(index_dir: &IndexDir) -> Result<OpenIndex> {
         (None, None) => Thesaurus::builtin(),
     };
     let vectors = manifest.vectors.as_ref().map(|info| super::vectors::Vectors::open(&live, info)).transpose()?;
-    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy, thesaurus, vectors, embedder: std::sync::OnceLock::new(), languages: std::sync::OnceLock::new() })
+    Ok(OpenIndex { index, reader, fields, manifest, docs, all_docs: std::sync::OnceLock::new(), path: live, taxonomy: std::sync::OnceLock::new(), thesaurus, vectors, embedder: std::sync::OnceLock::new(), languages: std::sync::OnceLock::new() })
 }
 
 impl OpenIndex {
+    /// The taxonomy the index was tagged with (parsed the first time it is asked for).
+    pub fn taxonomy(&self) -> Result<&Taxonomy> {
+        if let Some(t) = self.taxonomy.get() {
+            return Ok(t);
+        }
+        let taxonomy = match &self.manifest.taxonomy_source {
+            Some(src) => Taxonomy::parse(src, source::TAXONOMY_FILE)?,
+            None => Taxonomy::builtin(),
+        };
+        Ok(self.taxonomy.get_or_init(|| taxonomy))
+    }
+
     /// The entry of a document, by key (read from the document table alone).
     pub fn doc(&self, key: &str) -> Result<Option<DocEntry>> {
         match self.all_docs.get() {
