@@ -88,6 +88,9 @@ impl folio::embed::Embedder for Cached {
         self.1.lock().unwrap().insert(text.to_string(), v.clone());
         v
     }
+    fn embeds_windows(&self) -> bool {
+        self.0.embeds_windows()
+    }
 }
 
 /// A held-out set in the three modes with the chosen fusion.
