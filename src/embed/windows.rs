@@ -16,6 +16,10 @@
 //! Only models that ask for them get windows ([`super::Embedder::embeds_windows`]:
 //! the encoder, not the static model).
 
+// Changing how windows are cut changes the rows of every long passage: bump
+// the vectors format (`store::vectors`), so that indexes rebuild rather than
+// carry rows of the old cut into an update.
+
 /// Words a window gathers before it closes.
 pub const TARGET_WORDS: usize = 40;
 /// Words a window may hold (a longer sentence is cut into pieces this long).
