@@ -101,7 +101,6 @@ fn main() {
     md += &format!("Vector bytes per passage: {:.1} ({} dimensions as int8, a f32 scale, an 8-byte sort key and an 8-byte text key; `vectors.bin` {:.2} MB).\n\n", vectors_file as f64 / n as f64, open.vectors.as_ref().unwrap().dim(), vectors_file as f64 / 1e6);
     md += &latencies(&open);
     md += &scan_limit(&open, n);
-    md += &windows_cost(&corpus, &tmp.path().join("windowed"), n, t1);
     println!("{md}");
     write_section(&md);
 }
@@ -156,39 +155,6 @@ fn scan_limit(open: &store::OpenIndex, n: usize) -> String {
         per * 1e6,
         50.0 / per / 1000.0,
         per * 1e6
-    )
-}
-
-/// The static model, embedding sentence windows as the encoder does: what
-/// windows cost in rows, bytes, indexing and scan time at this size (the
-/// encoder's rows are 384 int8 components to the static model's 256).
-struct Windowed;
-
-impl Embedder for Windowed {
-    fn id(&self) -> &embed::ModelId {
-        embed::shipped().id()
-    }
-    fn embed(&self, text: &str) -> Vec<f32> {
-        embed::shipped().embed(text)
-    }
-    fn embeds_windows(&self) -> bool {
-        true
-    }
-}
-
-fn windows_cost(corpus: &Path, index: &Path, n: usize, whole_only: Duration) -> String {
-    let (t, k) = build(corpus, index, Some(Arc::new(Windowed)));
-    assert_eq!(k, n);
-    let open = store::open(&IndexDir::new(index)).unwrap();
-    let rows = open.vectors.as_ref().unwrap().len();
-    let bytes = fs::metadata(IndexDir::new(index).live().unwrap().join("vectors.bin")).unwrap().len();
-    format!(
-        "\nWith sentence windows (`embed::windows`, what the encoder stores; measured with the static model's table): {rows} rows for {n} passages ({:.2} a passage), {:.1} vector bytes a passage, indexing {:.2} s (whole passages only: {:.2} s, best of 3).\n{}",
-        rows as f64 / n as f64,
-        bytes as f64 / n as f64,
-        t.as_secs_f64(),
-        whole_only.as_secs_f64(),
-        scan_limit(&open, n)
     )
 }
 

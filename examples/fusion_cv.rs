@@ -67,9 +67,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     by_kind(&train, "lexical", &lexical);
     by_kind(&train, &format!("hybrid chosen on all: {chosen:?}"), &rr[grid.iter().position(|f| *f == chosen).unwrap_or(0)]);
     by_kind(&train, &format!("hybrid {K}-fold CV"), &cv);
-    if let Some(g) = grid.iter().position(|f| *f == fuse::DEFAULT) {
-        by_kind(&train, "hybrid fuse::DEFAULT (shipped)", &rr[g]);
-    }
     for path in &args[2..] {
         report_test(&open, Path::new(path), chosen)?;
     }
@@ -90,9 +87,6 @@ impl folio::embed::Embedder for Cached {
         let v = self.0.embed(text);
         self.1.lock().unwrap().insert(text.to_string(), v.clone());
         v
-    }
-    fn embeds_windows(&self) -> bool {
-        self.0.embeds_windows()
     }
 }
 

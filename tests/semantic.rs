@@ -28,29 +28,6 @@ impl Embedder for Counting {
         self.0.fetch_add(1, Ordering::SeqCst);
         embed::shipped().embed(text)
     }
-    fn embeds_windows(&self) -> bool {
-        true
-    }
-}
-
-/// The shipped model embedding sentence windows too, as the encoder does
-/// (the encoder's weights are not in the repository).
-struct Windowed;
-
-impl Embedder for Windowed {
-    fn id(&self) -> &ModelId {
-        embed::shipped().id()
-    }
-    fn embed(&self, text: &str) -> Vec<f32> {
-        embed::shipped().embed(text)
-    }
-    fn embeds_windows(&self) -> bool {
-        true
-    }
-}
-
-fn windowed() -> Option<Arc<dyn Embedder>> {
-    Some(Arc::new(Windowed))
 }
 
 /// A model this machine does not have (a test-only embedder).
@@ -122,8 +99,8 @@ fn vectors_are_reproducible_and_an_update_encodes_only_what_changed() {
     let (one, two) = (common::Env::new(), common::Env::new());
     common::copy_seed_corpus(&one.corpus());
     common::copy_seed_corpus(&two.corpus());
-    build(&one.corpus(), &one.index(), windowed());
-    build(&two.corpus(), &two.index(), windowed());
+    build(&one.corpus(), &one.index(), shipped());
+    build(&two.corpus(), &two.index(), shipped());
     let first = vectors_bytes(&one.index());
     assert_eq!(first, vectors_bytes(&two.index()), "two builds of one corpus");
     // Edit one document: a paragraph added, one changed.
@@ -133,46 +110,13 @@ fn vectors_are_reproducible_and_an_update_encodes_only_what_changed() {
     let counting = Arc::new(Counting(AtomicUsize::new(0)));
     let updated = build(&one.corpus(), &one.index(), Some(counting.clone()));
     let encoded = counting.0.load(Ordering::SeqCst);
-    // The changed passages' texts: each whole text and its sentence windows.
-    let changed: usize = updated.all_passages().unwrap().iter().filter(|p| p.text.contains("worldwide in nature") || p.text.contains("A new closing paragraph")).map(|p| 1 + embed::windows(&p.text).len()).sum();
-    assert!(changed >= 2);
-    assert_eq!(encoded, changed, "an update encoded {encoded} texts; only the changed passages' ({changed}) should be");
+    assert!((1..=3).contains(&encoded), "an update encoded {encoded} texts; only the changed ones should be");
     let scratch = common::Env::new();
-    let fresh = build(&one.corpus(), &scratch.index(), windowed());
+    let fresh = build(&one.corpus(), &scratch.index(), shipped());
     assert_eq!(vectors_bytes(&one.index()), vectors_bytes(&scratch.index()), "update and scratch build");
     assert_ne!(vectors_bytes(&one.index()), first);
     assert_eq!(updated.manifest.vectors, fresh.manifest.vectors);
-    // One row per passage and one per window of a long passage, whole text first.
-    let vectors = updated.vectors.as_ref().unwrap();
-    let passages = updated.all_passages().unwrap();
-    assert_eq!(vectors.len(), passages.iter().map(|p| 1 + embed::windows(&p.text).len()).sum::<usize>());
-    assert!(vectors.len() > passages.len(), "the seed corpus has long passages");
-    let plain = build(&one.corpus(), &common::Env::new().index(), shipped());
-    assert_eq!(plain.vectors.as_ref().unwrap().len(), passages.len(), "the static model embeds whole passages only");
-    for p in &passages {
-        let first = vectors.row_of(folio::store::schema::ord_of(&p.doc, p.paragraph)).unwrap();
-        assert_eq!(vectors.passage_rows(first).len(), 1 + embed::windows(&p.text).len(), "{}", p.id);
-        assert_eq!(vectors.row(first).data, store::vectors::Row::quantize(0, 0, &embed::shipped().embed(&p.text)).data, "{}: the whole text comes first", p.id);
-    }
-}
-
-#[test]
-fn one_claim_of_a_long_passage_is_found_by_its_window() {
-    let env = common::Env::new();
-    let filler = "The committee met in the spring and again in the autumn, and its members read the papers the secretariat had prepared for them. ";
-    let claim = "No state can secure its networks alone, so defending them requires cooperation across borders.";
-    let long = format!("{}{claim} {}", filler.repeat(4), filler.repeat(4));
-    std::fs::write(env.corpus().join("long.txt"), format!("# Report\n\n{long}\n")).unwrap();
-    let open = build(&env.corpus(), &env.index(), windowed());
-    let vectors = open.vectors.as_ref().unwrap();
-    let p = &open.all_passages().unwrap()[0];
-    assert!(p.text.split_whitespace().count() > embed::windows::MAX_WORDS);
-    let first = vectors.row_of(folio::store::schema::ord_of(&p.doc, p.paragraph)).unwrap();
-    let query = embed::shipped().embed("no country can protect its computer systems by itself");
-    let (whole, best) = (vectors.dot(first, &query), vectors.passage_dot(first, &query));
-    assert!(best > whole + 0.05, "the claim's window ({best}) should be nearer the query than the whole passage ({whole})");
-    let r = search(&open, "no country can protect its computer systems by itself", Mode::Semantic);
-    assert!((r.hits[0].score - best).abs() < 1e-6, "a passage's semantic score is its best row's");
+    assert_eq!(updated.vectors.as_ref().unwrap().len(), updated.manifest.n_passages);
 }
 
 #[test]

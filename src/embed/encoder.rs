@@ -136,8 +136,4 @@ impl Embedder for Encoder {
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         texts.par_iter().map(|t| self.embed(t)).collect()
     }
-
-    fn embeds_windows(&self) -> bool {
-        true
-    }
 }

@@ -12,8 +12,7 @@
 //! vectors never mix. One concept per file: `safetensors` (weights container),
 //! `charclass` / `normalize` / `wordpiece` (the HF-exact BERT tokenizer),
 //! `ops` (dense kernels), `bert` (forward pass), `encoder` (mean pooling),
-//! `static_table` (the static model), `windows` (the sentence windows of a
-//! long passage, embedded besides its whole text), `home` (where models live), `install`
+//! `static_table` (the static model), `home` (where models live), `install`
 //! (pinned package, verification, copying), `error`.
 
 mod bert;
@@ -27,13 +26,11 @@ mod ops;
 mod safetensors;
 mod static_table;
 mod wordpiece;
-pub mod windows;
 
 pub use encoder::Encoder;
 pub use error::EmbedError;
 pub use home::{model_dir, model_home};
 pub use static_table::{StaticModel, StaticTable};
-pub use windows::windows;
 pub use wordpiece::{SortedVocab, WordPiece};
 
 use std::path::Path;
@@ -56,14 +53,6 @@ pub trait Embedder: Send + Sync {
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         texts.iter().map(|t| self.embed(t)).collect()
     }
-    /// Whether a long passage also gets a vector per window of its sentences
-    /// ([`windows`]). Worth it for the encoder, whose mean-pooled vector of a
-    /// long passage drowns one claim (and which reads only 256 tokens); the
-    /// static model's vector is a weighted average of token vectors whatever
-    /// the span, and measured no better with windows (benches/RESULTS.md).
-    fn embeds_windows(&self) -> bool {
-        false
-    }
 }
 
 /// A borrowed embedder is an embedder (so `shipped()` can be boxed).
@@ -76,9 +65,6 @@ impl<E: Embedder + ?Sized> Embedder for &E {
     }
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         (**self).embed_batch(texts)
-    }
-    fn embeds_windows(&self) -> bool {
-        (**self).embeds_windows()
     }
 }
 

@@ -71,9 +71,7 @@ pub fn build_with(index_dir: &IndexDir, scan: &Scan, options: BuildOptions, embe
     let thesaurus = thesaurus_of(scan)?;
     let tagger = Arc::new(Tagger::new(taxonomy.clone()));
     let model = embedder.as_ref().map(|e| e.id().clone());
-    // Vectors of another model or format are never carried over: a build from scratch.
-    let current = |m: &Manifest| m.vectors.as_ref().map(|v| (&v.model, v.format)) == model.as_ref().map(|m| (m, crate::store::vectors::current_format()));
-    let previous = previous_manifest(index_dir, scan, options)?.filter(current);
+    let previous = previous_manifest(index_dir, scan, options)?.filter(|m| m.vectors.as_ref().map(|v| &v.model) == model.as_ref());
     let live = index_dir.live();
     let plan = match &previous {
         Some(m) => freshness::plan(m, scan, &StatCache::read(&index_dir.root)),

@@ -143,13 +143,13 @@ impl Engine {
 
 impl Engine {
     /// Whether the live index's vectors come from the model `folio index`
-    /// would use now, in the format it writes now (after `folio model
-    /// install`, an index rebuilds with the encoder).
+    /// would use now (after `folio model install`, an index rebuilds with
+    /// the encoder).
     fn model_is_current(&self, options: BuildOptions) -> Result<bool> {
         let manifest = self.index.manifest()?;
-        let live = manifest.as_ref().and_then(|m| m.vectors.as_ref()).map(|v| (&v.model, v.format));
+        let live = manifest.as_ref().and_then(|m| m.vectors.as_ref()).map(|v| &v.model);
         let wanted = (!options.no_vectors).then(|| super::vectors::index_embedder().0.id().clone());
-        Ok(live == wanted.as_ref().map(|m| (m, crate::store::vectors::current_format())))
+        Ok(live == wanted.as_ref())
     }
 }
 

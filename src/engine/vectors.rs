@@ -1,7 +1,6 @@
 //! Passage vectors at indexing time: which model embeds the corpus, the
 //! cache that carries vectors of unchanged passage texts over from the live
-//! generation, and the rows of the new generation in sort-key order (a
-//! passage's whole text, then the windows of its sentences, `embed::windows`).
+//! generation, and the rows of the new generation in sort-key order.
 //!
 //! A row is a pure function of its passage (text, and whether the model reads
 //! its language), so an update and a build from scratch write the same bytes:
@@ -14,7 +13,7 @@ use crate::doc::passages::BuiltDoc;
 use crate::embed::{self, Embedder};
 use crate::error::{Error, Result};
 use crate::store::schema::ord_of;
-use crate::store::vectors::{current_format, model_reads, text_key, Row, Vectors};
+use crate::store::vectors::{model_reads, text_key, Row, Vectors};
 
 /// The embedder `folio index` uses: the installed encoder when it loads,
 /// else the static model shipped in the binary (a broken installation is
@@ -34,28 +33,21 @@ pub fn index_embedder() -> (Arc<dyn Embedder>, Option<String>) {
 pub struct Encoding<'a> {
     pub embedder: &'a dyn Embedder,
     old: Option<&'a Vectors>,
-    /// Text key → first row of its passage in `old`.
+    /// Text key → row of `old`.
     by_text: HashMap<u64, usize>,
 }
 
 impl<'a> Encoding<'a> {
     /// `old`: the live generation's vectors, used only when the same model made them.
     pub fn new(embedder: &'a dyn Embedder, old: Option<&'a Vectors>) -> Encoding<'a> {
-        let old = old.filter(|v| v.model == *embedder.id() && v.format == current_format());
-        let mut by_text = HashMap::new();
-        if let Some(v) = old {
-            let mut r = 0;
-            while r < v.len() {
-                by_text.entry(v.text_key(r)).or_insert(r);
-                r = v.passage_rows(r).end;
-            }
-        }
+        let old = old.filter(|v| v.model == *embedder.id());
+        let by_text = old.map(|v| (0..v.len()).map(|r| (v.text_key(r), r)).collect()).unwrap_or_default();
         Encoding { embedder, old, by_text }
     }
 
-    /// The rows of a document's passages (each passage's whole text, then
-    /// its windows when the model embeds them); only texts not in the cache are encoded, and passages
-    /// in a language the model does not read get one row of zeros.
+    /// The rows of a document's passages; only texts not in the cache are
+    /// encoded, and passages in a language the model does not read get a
+    /// row of zeros.
     pub fn rows(&self, built: &BuiltDoc) -> Vec<Row> {
         let model = self.embedder.id();
         let mut rows = Vec::with_capacity(built.passages.len());
@@ -64,13 +56,10 @@ impl<'a> Encoding<'a> {
             let readable = model_reads(model, &p.language);
             let (ord, key) = (ord_of(&p.doc, p.paragraph), text_key(&p.text, readable));
             match (self.old, self.by_text.get(&key)) {
-                (Some(old), Some(&r)) => rows.extend(old.passage_rows(r).map(|r| Row { ord, ..old.row(r) })),
+                (Some(old), Some(&r)) => rows.push(Row { ord, ..old.row(r) }),
                 _ if readable => {
-                    let windows = if self.embedder.embeds_windows() { embed::windows(&p.text) } else { vec![] };
-                    for text in std::iter::once(p.text.as_str()).chain(windows) {
-                        todo.push((rows.len(), text));
-                        rows.push(Row { ord, text_key: key, scale: 0.0, data: vec![] });
-                    }
+                    todo.push((rows.len(), p.text.as_str()));
+                    rows.push(Row { ord, text_key: key, scale: 0.0, data: vec![] });
                 }
                 _ => rows.push(Row::quantize(ord, key, &vec![0.0; model.dim])),
             }
@@ -94,15 +83,12 @@ fn fit(mut v: Vec<f32>, dim: usize) -> Vec<f32> {
 /// The rows of the new generation, in sort-key order: this build's rows for
 /// the documents it processed, the live generation's rows for the rest.
 pub fn assemble(live_ords: &[u64], fresh: Vec<Row>, old: Option<&Vectors>) -> Result<Vec<Row>> {
-    let mut by_ord: HashMap<u64, Vec<Row>> = HashMap::new();
-    for r in fresh {
-        by_ord.entry(r.ord).or_default().push(r);
-    }
+    let mut fresh: HashMap<u64, Row> = fresh.into_iter().map(|r| (r.ord, r)).collect();
     let mut rows = Vec::with_capacity(live_ords.len());
     for &ord in live_ords {
-        let kept = || old.and_then(|v| v.row_of(ord).map(|first| v.passage_rows(first).map(|r| v.row(r)).collect::<Vec<_>>()));
-        match by_ord.remove(&ord).or_else(kept) {
-            Some(r) => rows.extend(r),
+        let row = fresh.remove(&ord).or_else(|| old.and_then(|v| v.row_of(ord).map(|r| v.row(r))));
+        match row {
+            Some(r) => rows.push(r),
             None => {
                 return Err(Error::IndexCorrupt {
                     path: std::path::PathBuf::from(crate::store::vectors::VECTORS),

@@ -196,7 +196,7 @@ pub fn scan(open: &OpenIndex, searcher: &tantivy::Searcher, query: &[f32], filte
                 let Some(r) = vectors.row_from(row, ord) else { continue };
                 row = r;
                 if vectors.has_vector(r) {
-                    best.offer(Candidate { addr: DocAddress::new(seg as u32, doc), ord, cosine: vectors.passage_dot(r, query) });
+                    best.offer(Candidate { addr: DocAddress::new(seg as u32, doc), ord, cosine: vectors.dot(r, query) });
                 }
             }
         })?;
@@ -204,10 +204,9 @@ pub fn scan(open: &OpenIndex, searcher: &tantivy::Searcher, query: &[f32], filte
     Ok(best.into_sorted())
 }
 
-/// The cosine of a passage (by sort key) with the query, its best row's;
-/// None when it has no vector.
+/// The cosine of a passage (by sort key) with the query; None when it has no vector.
 pub fn cosine(vectors: &Vectors, ord: u64, query: &[f32]) -> Option<f32> {
-    vectors.row_of(ord).filter(|r| vectors.has_vector(*r)).map(|r| vectors.passage_dot(r, query))
+    vectors.row_of(ord).filter(|r| vectors.has_vector(*r)).map(|r| vectors.dot(r, query))
 }
 
 /// The best `n` candidates seen, kept in a min-heap.

@@ -8,12 +8,6 @@
 //! components as int8 (`dim` bytes a row; component = byte × scale). A row of
 //! zeros is a passage without a vector (a language the model does not read).
 //!
-//! Format 2: a passage may have several rows, one after the other under the
-//! same sort key: its whole text first, then the windows of its sentences
-//! (`embed::windows`). A passage is scored by its best row
-//! ([`Vectors::passage_dot`]), so that one claim of a long passage is not
-//! drowned by the rest of it. Format 1 (one row per passage) reads the same.
-//!
 //! The bytes depend only on the passages: the same corpus gives the same file
 //! whether it was built from scratch or by updates, because a row is a pure
 //! function of its passage's text (the cache keyed by text only saves work).
@@ -33,32 +27,16 @@ use crate::source::sha256_hex;
 /// The file's name inside a generation folder.
 pub const VECTORS: &str = "vectors.bin";
 const MAGIC: &[u8; 8] = b"FOLIOVEC";
-const FORMAT: u32 = 2;
-/// The oldest format this reader opens (its rows are read the same way).
-const OLDEST_FORMAT: u32 = 1;
+const FORMAT: u32 = 1;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 /// What the manifest records about a generation's vectors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VectorsInfo {
     pub model: ModelId,
-    /// Rows in the file (a passage's whole text and its windows are rows).
     pub count: usize,
-    /// The file's format: 1, one row per passage; 2, windows too. An index
-    /// of another format is rebuilt, never updated with rows of this one.
-    #[serde(default = "format_one")]
-    pub format: u32,
     /// SHA-256 of `vectors.bin`: the manifest, hence the generation name, covers it.
     pub sha256: String,
-}
-
-fn format_one() -> u32 {
-    1
-}
-
-/// The format `folio index` writes.
-pub fn current_format() -> u32 {
-    FORMAT
 }
 
 /// One stored row: a passage's quantised vector.
@@ -100,8 +78,7 @@ pub fn model_reads(model: &ModelId, lang: &str) -> bool {
     model.name.to_lowercase().contains("multilingual") || lang == "en" || lang == crate::text::lang::UNKNOWN
 }
 
-/// Writes `vectors.bin` into a build folder; rows must be sorted by `ord`
-/// (a passage's rows together, its whole text first).
+/// Writes `vectors.bin` into a build folder; rows must be sorted by `ord`.
 pub(super) fn write(dir: &Path, model: &ModelId, rows: &[Row]) -> Result<VectorsInfo> {
     let dim = model.dim;
     let mut bytes = Vec::with_capacity(HEADER + rows.len() * (20 + dim));
@@ -120,15 +97,13 @@ pub(super) fn write(dir: &Path, model: &ModelId, rows: &[Row]) -> Result<Vectors
     }
     let path = dir.join(VECTORS);
     write_synced(&path, &bytes)?;
-    Ok(VectorsInfo { model: model.clone(), count: rows.len(), format: FORMAT, sha256: sha256_hex(&bytes) })
+    Ok(VectorsInfo { model: model.clone(), count: rows.len(), sha256: sha256_hex(&bytes) })
 }
 
 /// A generation's vectors, memory-mapped.
 pub struct Vectors {
     map: memmap2::Mmap,
     pub model: ModelId,
-    /// The file's format (1: one row per passage; 2: windows too).
-    pub format: u32,
     dim: usize,
     count: usize,
 }
@@ -149,7 +124,7 @@ impl Vectors {
         // SAFETY: generation files are never modified once published (an
         // update writes a new generation), so the mapping stays valid.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(&path, e))?;
-        if map.len() < HEADER || &map[..8] != MAGIC || !(OLDEST_FORMAT..=FORMAT).contains(&u32_at(&map, 8)) {
+        if map.len() < HEADER || &map[..8] != MAGIC || u32_at(&map, 8) != FORMAT {
             return Err(corrupt("not a folio vectors file of this version".into()));
         }
         let dim = u32_at(&map, 12) as usize;
@@ -158,10 +133,9 @@ impl Vectors {
         if dim != info.model.dim || count != info.count || want != Some(map.len()) {
             return Err(corrupt(format!("{count} vectors of {dim} components where the manifest says {} of {}", info.count, info.model.dim)));
         }
-        Ok(Vectors { format: u32_at(&map, 8), map, model: info.model.clone(), dim, count })
+        Ok(Vectors { map, model: info.model.clone(), dim, count })
     }
 
-    /// Rows (not passages: a long passage has several).
     pub fn len(&self) -> usize {
         self.count
     }
@@ -196,12 +170,12 @@ impl Vectors {
         self.scale(row) != 0.0
     }
 
-    /// The first row of a sort key (its passage's whole text), by binary search.
+    /// The row of a sort key, by binary search.
     pub fn row_of(&self, ord: u64) -> Option<usize> {
         self.row_from(0, ord)
     }
 
-    /// The first row of a sort key at or after row `from` (keys come in increasing
+    /// The row of a sort key at or after row `from` (keys come in increasing
     /// order while a segment is scanned: galloping from the last row found
     /// makes the whole scan linear).
     pub fn row_from(&self, from: usize, ord: u64) -> Option<usize> {
@@ -216,24 +190,6 @@ impl Vectors {
             if self.ord(mid) < ord { lo = mid + 1 } else { hi = mid }
         }
         (lo < self.count && self.ord(lo) == ord).then_some(lo)
-    }
-
-    /// The rows of the passage whose first row is `first`: its whole text
-    /// and its windows.
-    pub fn passage_rows(&self, first: usize) -> std::ops::Range<usize> {
-        let ord = self.ord(first);
-        let mut end = first + 1;
-        while end < self.count && self.ord(end) == ord {
-            end += 1;
-        }
-        first..end
-    }
-
-    /// A passage's score against a query: the best dot product over its rows
-    /// (the whole text and each window), so that the one sentence a query
-    /// paraphrases answers for its passage.
-    pub fn passage_dot(&self, first: usize, query: &[f32]) -> f32 {
-        self.passage_rows(first).map(|r| self.dot(r, query)).fold(f32::MIN, f32::max)
     }
 
     /// The dot product of a row with a query vector (the cosine, both being
@@ -299,47 +255,6 @@ mod tests {
         assert_eq!(v.row_of(2), None);
         let d = v.dot(7, &[7f32.sin(), 7f32.cos(), 0.0]);
         assert!((d - 1.0).abs() < 0.02, "{d}");
-    }
-
-    #[test]
-    fn a_passage_with_windows_is_scored_by_its_best_row() {
-        let dir = tempfile::tempdir().unwrap();
-        // Passage 10: whole text and two windows; passage 20: one row.
-        let rows = vec![
-            Row::quantize(10, 1, &[0.6, 0.8, 0.0]),
-            Row::quantize(10, 1, &[0.0, 0.0, 1.0]),
-            Row::quantize(10, 1, &[1.0, 0.0, 0.0]),
-            Row::quantize(20, 2, &[0.0, 1.0, 0.0]),
-        ];
-        let info = write(dir.path(), &model(3), &rows).unwrap();
-        assert_eq!((info.count, info.format), (4, FORMAT));
-        let v = Vectors::open(dir.path(), &info).unwrap();
-        assert_eq!(v.row_of(10), Some(0), "a sort key finds its passage's first row");
-        assert_eq!(v.row_from(1, 20), Some(3));
-        assert_eq!(v.passage_rows(0), 0..3);
-        assert_eq!(v.passage_rows(3), 3..4);
-        // The query is the second window: that window answers for passage 10.
-        assert!((v.passage_dot(0, &[0.0, 0.0, 1.0]) - 1.0).abs() < 0.01);
-        assert!(v.dot(0, &[0.0, 0.0, 1.0]).abs() < 0.01, "the whole text alone would miss it");
-        assert!(v.passage_dot(3, &[0.0, 0.0, 1.0]).abs() < 0.01);
-    }
-
-    #[test]
-    fn a_file_of_the_first_format_is_still_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let info = write(dir.path(), &model(2), &[Row::quantize(1, 1, &[1.0, 0.0]), Row::quantize(2, 2, &[0.0, 1.0])]).unwrap();
-        let set_format = |format: u32| {
-            use std::io::{Seek, SeekFrom, Write};
-            let mut f = fs::OpenOptions::new().write(true).open(dir.path().join(VECTORS)).unwrap();
-            f.seek(SeekFrom::Start(8)).unwrap();
-            f.write_all(&format.to_le_bytes()).unwrap();
-        };
-        set_format(1);
-        let v = Vectors::open(dir.path(), &info).unwrap();
-        assert_eq!((v.format, v.passage_rows(0), v.passage_rows(1)), (1, 0..1, 1..2));
-        drop(v);
-        set_format(FORMAT + 1);
-        assert!(Vectors::open(dir.path(), &info).is_err(), "a format from the future is refused");
     }
 
     #[test]
