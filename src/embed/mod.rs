@@ -53,6 +53,9 @@ pub trait Embedder: Send + Sync {
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         texts.iter().map(|t| self.embed(t)).collect()
     }
+    /// Readies the embedder for many texts (an index build) where that costs
+    /// start-up time a single query should not pay. Results do not change.
+    fn prepare_for_many(&self) {}
 }
 
 /// A borrowed embedder is an embedder (so `shipped()` can be boxed).
@@ -65,6 +68,9 @@ impl<E: Embedder + ?Sized> Embedder for &E {
     }
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         (**self).embed_batch(texts)
+    }
+    fn prepare_for_many(&self) {
+        (**self).prepare_for_many()
     }
 }
 

@@ -121,12 +121,16 @@ impl Embedder for StaticModel {
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         use rayon::prelude::*;
         if texts.len() >= 64 {
-            self.tokenizer.prepare_for_many();
+            self.prepare_for_many();
         }
         if texts.len() < 256 {
             return texts.iter().map(|t| self.embed(t)).collect();
         }
         texts.par_iter().map(|t| self.embed(t)).collect()
+    }
+
+    fn prepare_for_many(&self) {
+        self.tokenizer.prepare_for_many();
     }
 }
 

@@ -26,6 +26,13 @@ use std::sync::OnceLock;
 /// model's, fixed, and lookups are the hot path of the static model.
 type Vocab = HashMap<Cow<'static, str>, u32, rustc_hash::FxBuildHasher>;
 
+/// The map of a vocab.txt: each line's token to its line number.
+fn vocab_of_lines(text: &'static str) -> Vocab {
+    let mut vocab = Vocab::with_capacity_and_hasher(text.lines().count(), Default::default());
+    vocab.extend(text.lines().enumerate().map(|(i, t)| (Cow::Borrowed(t), i as u32)));
+    vocab
+}
+
 /// A vocab.txt with the offsets of its lines and its line ids in the byte
 /// order of their tokens (see `build.rs`).
 pub struct SortedVocab {
@@ -107,9 +114,7 @@ impl WordPiece {
 
     /// The tokenizer of a BERT `vocab.txt` (uncased, 100 chars per word at most).
     pub fn from_vocab_txt(text: &'static str) -> Result<Self, String> {
-        let mut vocab = Vocab::with_capacity_and_hasher(text.lines().count(), Default::default());
-        vocab.extend(text.lines().enumerate().map(|(i, t)| (Cow::Borrowed(t), i as u32)));
-        Self::from_vocab(vocab, 100)
+        Self::from_vocab(vocab_of_lines(text), 100)
     }
 
     /// The tokenizer of a vocab.txt whose byte order `build.rs` prepared (the
@@ -143,11 +148,7 @@ impl WordPiece {
     /// search; building it costs about as much as embedding a thousand words).
     pub fn prepare_for_many(&self) {
         if let Lookup::Sorted(sorted, map) = &self.vocab {
-            map.get_or_init(|| {
-                let mut vocab = Vocab::with_capacity_and_hasher(sorted.order.len(), Default::default());
-                vocab.extend(sorted.text.lines().enumerate().map(|(i, t)| (Cow::Borrowed(t), i as u32)));
-                vocab
-            });
+            map.get_or_init(|| vocab_of_lines(sorted.text));
         }
     }
 

@@ -41,6 +41,8 @@ impl<'a> Encoding<'a> {
     /// `old`: the live generation's vectors, used only when the same model made them.
     pub fn new(embedder: &'a dyn Embedder, old: Option<&'a Vectors>) -> Encoding<'a> {
         let old = old.filter(|v| v.model == *embedder.id());
+        // A build embeds many texts, most documents' batches are small: ready the embedder once here.
+        embedder.prepare_for_many();
         let by_text = old.map(|v| (0..v.len()).map(|r| (v.text_key(r), r)).collect()).unwrap_or_default();
         Encoding { embedder, old, by_text }
     }
