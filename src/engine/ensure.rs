@@ -53,7 +53,7 @@ impl Engine {
 
     fn answer_if_stamped<T>(&self, answer: &impl Fn(&OpenIndex) -> Result<T>) -> Option<Result<(OpenIndex, T)>> {
         let live = self.index.live()?;
-        let generation = live.file_name()?.to_str()?;
+        let generation = store::generation_name(&live)?;
         // A build may swap CURRENT meanwhile: only an answer from the generation stamped counts.
         let answer = || store::open(&self.index).ok().filter(|open| open.path == live).map(|open| answer(&open).map(|a| (open, a)));
         let (answered, holds) = store::while_stamp_checked(&self.index, &self.corpus, generation, answer);

@@ -118,9 +118,7 @@ pub fn freshness_of(manifest: &Manifest, index_dir: &IndexDir, corpus_root: &Pat
     if plan.hashed.files != cache.files {
         plan.hashed.write(&index_dir.root);
     }
-    if let Some(stamp) = index_dir.live().as_deref().and_then(generation_name).and_then(|g| Stamp::of(&scan, g)) {
-        stamp.write(&index_dir.root);
-    }
+    super::stamp::remember(index_dir, &scan);
     Ok(Freshness::Fresh)
 }
 
@@ -161,7 +159,8 @@ pub fn while_stamp_checked<T>(index_dir: &IndexDir, corpus_root: &Path, generati
     (answered, check.get().and_then(Option::as_ref).is_some_and(|c| c.holds()))
 }
 
-fn generation_name(live: &Path) -> Option<&str> {
+/// The name of a generation folder (`gen-…`), as `CURRENT` and the stamp spell it.
+pub fn generation_name(live: &Path) -> Option<&str> {
     live.file_name()?.to_str()
 }
 

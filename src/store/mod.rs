@@ -18,7 +18,7 @@ pub mod stats;
 pub mod vectors;
 pub mod writer;
 
-pub use freshness::{freshness, freshness_of, stamped_fresh, while_stamp_checked, Freshness, Plan};
+pub use freshness::{freshness, freshness_of, generation_name, stamped_fresh, while_stamp_checked, Freshness, Plan};
 pub use generation::IndexDir;
 pub use manifest::{DocEntry, DocTable, Manifest, ManifestHead, StatCache};
 pub use reader::{open, OpenIndex};

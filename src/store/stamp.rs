@@ -139,7 +139,7 @@ fn cache_path(root: &Path) -> PathBuf {
 /// After a build: the live generation matches the scan it was built from.
 pub fn remember(index_dir: &super::IndexDir, scan: &Scan) {
     let live = index_dir.live();
-    match live.as_deref().and_then(|l| l.file_name()?.to_str()).and_then(|g| Stamp::of(scan, g)) {
+    match live.as_deref().and_then(super::freshness::generation_name).and_then(|g| Stamp::of(scan, g)) {
         Some(stamp) => stamp.write(&index_dir.root),
         None => Stamp::forget(&index_dir.root),
     }
