@@ -2,7 +2,7 @@
 //! repeats from the body), cuts column bleed, and joins paragraphs that a page
 //! break, a column break or an inset cut in two.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 use super::clean::blocks::{ends_mid_word, join_text};
 use super::clean::junk;
@@ -10,23 +10,41 @@ use super::clean::Vocab;
 use super::structure::{Para, Role};
 
 /// Words of a text as compared for duplication: lower-case letters and digits,
-/// hyphens and punctuation ignored ("multi-stakeholder" = "multistakeholder").
-fn dup_words(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '/' || c == '—' || c == '–')
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect()
+/// hyphens and punctuation ignored ("multi-stakeholder" = "multistakeholder"),
+/// each given as a hash of its letters. Hashes, not strings: a document's
+/// words are compared twice over (two indexes of every unit), and building a
+/// string per word was most of that cost. One buffer is reused for the letters.
+fn dup_words(text: &str) -> Vec<u64> {
+    use std::hash::Hasher;
+    let mut letters = String::new();
+    let mut out = vec![];
+    for w in text.split(|c: char| c.is_whitespace() || c == '/' || c == '—' || c == '–') {
+        letters.clear();
+        letters.extend(w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase));
+        if !letters.is_empty() {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(letters.as_bytes());
+            out.push(h.finish());
+        }
+    }
+    out
 }
 
 const SHINGLE: usize = 4;
 
-fn shingles(words: &[String]) -> Vec<u64> {
-    use std::hash::{Hash, Hasher};
+/// The 4-grams of a text's word hashes, each as one hash. FxHash (rustc-hash)
+/// rather than std's SipHash: these are a document's own words, not input an
+/// attacker picks to collide, and SipHash was a visible share of indexing.
+/// Only equality of the values matters (no iteration order reaches output).
+fn shingles(words: &[u64]) -> Vec<u64> {
+    use std::hash::Hasher;
     words
         .windows(SHINGLE)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
+            let mut h = rustc_hash::FxHasher::default();
+            for word in w {
+                h.write_u64(*word);
+            }
             h.finish()
         })
         .collect()
@@ -34,15 +52,19 @@ fn shingles(words: &[String]) -> Vec<u64> {
 
 /// Which units each word 4-gram occurs in.
 struct DupIndex {
-    owners: HashMap<u64, Vec<usize>>,
+    owners: FxHashMap<u64, Vec<usize>>,
 }
 
 impl DupIndex {
     fn new(paras: &[Para]) -> DupIndex {
-        let mut owners: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut owners: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
         for (i, p) in paras.iter().enumerate() {
             if matches!(p.role, Role::Body | Role::Abstract | Role::Bio) {
-                for s in shingles(&dup_words(&p.unit.text)).into_iter().collect::<HashSet<_>>() {
+                // Each unit once per 4-gram; sorted only to drop repeats.
+                let mut own = shingles(&dup_words(&p.unit.text));
+                own.sort_unstable();
+                own.dedup();
+                for s in own {
                     owners.entry(s).or_default().push(i);
                 }
             }
