@@ -50,22 +50,32 @@ fn shingles(words: &[u64]) -> Vec<u64> {
         .collect()
 }
 
-/// Which units each word 4-gram occurs in.
+/// Which units each word 4-gram occurs in: its first two, which is all that
+/// "found in a unit other than this one" needs. Two owners in place rather
+/// than a list per 4-gram: a document has tens of thousands of 4-grams, and
+/// a list each was an allocation each.
 struct DupIndex {
-    owners: FxHashMap<u64, Vec<usize>>,
+    owners: FxHashMap<u64, Owners>,
+}
+
+/// The first unit a 4-gram occurs in, and the second if any (units in order,
+/// each once).
+#[derive(Clone, Copy)]
+struct Owners {
+    first: usize,
+    second: Option<usize>,
 }
 
 impl DupIndex {
     fn new(paras: &[Para]) -> DupIndex {
-        let mut owners: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut owners: FxHashMap<u64, Owners> = FxHashMap::default();
         for (i, p) in paras.iter().enumerate() {
             if matches!(p.role, Role::Body | Role::Abstract | Role::Bio) {
-                // Each unit once per 4-gram; sorted only to drop repeats.
-                let mut own = shingles(&dup_words(&p.unit.text));
-                own.sort_unstable();
-                own.dedup();
-                for s in own {
-                    owners.entry(s).or_default().push(i);
+                for s in shingles(&dup_words(&p.unit.text)) {
+                    let o = owners.entry(s).or_insert(Owners { first: i, second: None });
+                    if o.first != i && o.second.is_none() {
+                        o.second = Some(i);
+                    }
                 }
             }
         }
@@ -73,15 +83,13 @@ impl DupIndex {
     }
 
     /// Share of the text's 4-grams found in units other than `skip`.
-    fn covered(&self, text: &str, skip: &[usize]) -> f32 {
+    fn covered(&self, text: &str, skip: usize) -> f32 {
         let sh = shingles(&dup_words(text));
         if sh.len() < 3 {
             return 0.0;
         }
-        let found = sh
-            .iter()
-            .filter(|s| self.owners.get(s).is_some_and(|o| o.iter().any(|i| !skip.contains(i))))
-            .count();
+        // The owners are distinct: when the first is `skip`, a second is another unit.
+        let found = sh.iter().filter(|s| self.owners.get(s).is_some_and(|o| o.first != skip || o.second.is_some())).count();
         found as f32 / sh.len() as f32
     }
 }
@@ -130,7 +138,7 @@ pub fn drop_insets(paras: &mut [Para]) {
     // Short paragraphs repeated from the body.
     let index = DupIndex::new(paras);
     for i in 0..paras.len() {
-        if matches!(paras[i].role, Role::Body | Role::Bio) && paras[i].unit.n_chars() < 400 && index.covered(&paras[i].unit.text, &[i]) >= 0.9 {
+        if matches!(paras[i].role, Role::Body | Role::Bio) && paras[i].unit.n_chars() < 400 && index.covered(&paras[i].unit.text, i) >= 0.9 {
             paras[i].role = Role::Drop("pull-quote");
         }
     }
@@ -184,7 +192,7 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
             if let Some(pos) = mid_sentence_capitals(&a_text[horizon..])
                 .into_iter()
                 .map(|p| p + horizon)
-                .find(|&pos| a_text.len() - pos >= 40 && index.covered(&a_text[pos..], &[a]) >= 0.8)
+                .find(|&pos| a_text.len() - pos >= 40 && index.covered(&a_text[pos..], a) >= 0.8)
             {
                 paras[a].unit.text = a_text[..pos].trim_end().to_string();
             }
@@ -194,7 +202,7 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
             while let Some(off) = b_text[search..].find(". ").filter(|o| search + o < MAX_INSET_BYTES) {
                 let pos = search + off + 2;
                 if b_text[pos..].starts_with(char::is_lowercase) {
-                    if pos >= 40 && index.covered(&b_text[..pos], &[b]) >= 0.8 {
+                    if pos >= 40 && index.covered(&b_text[..pos], b) >= 0.8 {
                         paras[b].unit.text = b_text[pos..].to_string();
                     }
                     break;
