@@ -149,10 +149,16 @@ impl Analyzer {
     /// Fills `out` with the tokens of `text`.
     pub fn tokens(&self, text: &str, out: &mut Vec<Token>) {
         split_words(text, out);
+        self.stem_tokens(out);
+    }
+
+    /// Stems tokens that `split_words` gave (what `tokens` does after
+    /// splitting), for a caller that has the words already.
+    pub fn stem_tokens(&self, tokens: &mut [Token]) {
         if let Some(algorithm) = self.algorithm {
             STEMS.with_borrow_mut(|stems| {
                 let cache = stems.of(algorithm);
-                for token in out.iter_mut() {
+                for token in tokens.iter_mut() {
                     if !token.text.chars().next().is_some_and(is_cjk) {
                         cache.stem_in_place(&mut token.text);
                     }
