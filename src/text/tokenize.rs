@@ -92,7 +92,7 @@ fn put(out: &mut Vec<Token>, n: &mut usize, from: usize, to: usize, fill: impl F
 
 /// Appends the lower case of a word: ASCII in place, anything else through
 /// `str::to_lowercase` (which knows, say, the final sigma).
-fn push_lowercase(out: &mut String, word: &str) {
+pub(crate) fn push_lowercase(out: &mut String, word: &str) {
     if word.is_ascii() {
         let from = out.len();
         out.push_str(word);
