@@ -2,7 +2,7 @@
 //! repeats from the body), cuts column bleed, and joins paragraphs that a page
 //! break, a column break or an inset cut in two.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 use super::clean::blocks::{ends_mid_word, join_text};
 use super::clean::junk;
@@ -10,40 +10,72 @@ use super::clean::Vocab;
 use super::structure::{Para, Role};
 
 /// Words of a text as compared for duplication: lower-case letters and digits,
-/// hyphens and punctuation ignored ("multi-stakeholder" = "multistakeholder").
-fn dup_words(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || c == '/' || c == '—' || c == '–')
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect()
+/// hyphens and punctuation ignored ("multi-stakeholder" = "multistakeholder"),
+/// each given as a hash of its letters. Hashes, not strings: a document's
+/// words are compared twice over (two indexes of every unit), and building a
+/// string per word was most of that cost. One buffer is reused for the letters.
+fn dup_words(text: &str) -> Vec<u64> {
+    use std::hash::Hasher;
+    let mut letters = String::new();
+    let mut out = vec![];
+    for w in text.split(|c: char| c.is_whitespace() || c == '/' || c == '—' || c == '–') {
+        letters.clear();
+        letters.extend(w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase));
+        if !letters.is_empty() {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(letters.as_bytes());
+            out.push(h.finish());
+        }
+    }
+    out
 }
 
 const SHINGLE: usize = 4;
 
-fn shingles(words: &[String]) -> Vec<u64> {
-    use std::hash::{Hash, Hasher};
+/// The 4-grams of a text's word hashes, each as one hash. FxHash (rustc-hash)
+/// rather than std's SipHash: these are a document's own words, not input an
+/// attacker picks to collide, and SipHash was a visible share of indexing.
+/// Only equality of the values matters (no iteration order reaches output).
+fn shingles(words: &[u64]) -> Vec<u64> {
+    use std::hash::Hasher;
     words
         .windows(SHINGLE)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
+            let mut h = rustc_hash::FxHasher::default();
+            for word in w {
+                h.write_u64(*word);
+            }
             h.finish()
         })
         .collect()
 }
 
-/// Which units each word 4-gram occurs in.
+/// Which units each word 4-gram occurs in: its first two, which is all that
+/// "found in a unit other than this one" needs. Two owners in place rather
+/// than a list per 4-gram: a document has tens of thousands of 4-grams, and
+/// a list each was an allocation each.
 struct DupIndex {
-    owners: HashMap<u64, Vec<usize>>,
+    owners: FxHashMap<u64, Owners>,
+}
+
+/// The first unit a 4-gram occurs in, and the second if any (units in order,
+/// each once).
+#[derive(Clone, Copy)]
+struct Owners {
+    first: usize,
+    second: Option<usize>,
 }
 
 impl DupIndex {
     fn new(paras: &[Para]) -> DupIndex {
-        let mut owners: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut owners: FxHashMap<u64, Owners> = FxHashMap::default();
         for (i, p) in paras.iter().enumerate() {
             if matches!(p.role, Role::Body | Role::Abstract | Role::Bio) {
-                for s in shingles(&dup_words(&p.unit.text)).into_iter().collect::<HashSet<_>>() {
-                    owners.entry(s).or_default().push(i);
+                for s in shingles(&dup_words(&p.unit.text)) {
+                    let o = owners.entry(s).or_insert(Owners { first: i, second: None });
+                    if o.first != i && o.second.is_none() {
+                        o.second = Some(i);
+                    }
                 }
             }
         }
@@ -51,15 +83,13 @@ impl DupIndex {
     }
 
     /// Share of the text's 4-grams found in units other than `skip`.
-    fn covered(&self, text: &str, skip: &[usize]) -> f32 {
+    fn covered(&self, text: &str, skip: usize) -> f32 {
         let sh = shingles(&dup_words(text));
         if sh.len() < 3 {
             return 0.0;
         }
-        let found = sh
-            .iter()
-            .filter(|s| self.owners.get(s).is_some_and(|o| o.iter().any(|i| !skip.contains(i))))
-            .count();
+        // The owners are distinct: when the first is `skip`, a second is another unit.
+        let found = sh.iter().filter(|s| self.owners.get(s).is_some_and(|o| o.first != skip || o.second.is_some())).count();
         found as f32 / sh.len() as f32
     }
 }
@@ -108,7 +138,7 @@ pub fn drop_insets(paras: &mut [Para]) {
     // Short paragraphs repeated from the body.
     let index = DupIndex::new(paras);
     for i in 0..paras.len() {
-        if matches!(paras[i].role, Role::Body | Role::Bio) && paras[i].unit.n_chars() < 400 && index.covered(&paras[i].unit.text, &[i]) >= 0.9 {
+        if matches!(paras[i].role, Role::Body | Role::Bio) && paras[i].unit.n_chars() < 400 && index.covered(&paras[i].unit.text, i) >= 0.9 {
             paras[i].role = Role::Drop("pull-quote");
         }
     }
@@ -162,7 +192,7 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
             if let Some(pos) = mid_sentence_capitals(&a_text[horizon..])
                 .into_iter()
                 .map(|p| p + horizon)
-                .find(|&pos| a_text.len() - pos >= 40 && index.covered(&a_text[pos..], &[a]) >= 0.8)
+                .find(|&pos| a_text.len() - pos >= 40 && index.covered(&a_text[pos..], a) >= 0.8)
             {
                 paras[a].unit.text = a_text[..pos].trim_end().to_string();
             }
@@ -172,7 +202,7 @@ pub fn cut_spliced_insets(paras: &mut [Para]) {
             while let Some(off) = b_text[search..].find(". ").filter(|o| search + o < MAX_INSET_BYTES) {
                 let pos = search + off + 2;
                 if b_text[pos..].starts_with(char::is_lowercase) {
-                    if pos >= 40 && index.covered(&b_text[..pos], &[b]) >= 0.8 {
+                    if pos >= 40 && index.covered(&b_text[..pos], b) >= 0.8 {
                         paras[b].unit.text = b_text[pos..].to_string();
                     }
                     break;

@@ -17,8 +17,10 @@
 use super::error::{EmbedError, Result};
 use super::normalize::{normalize, pre_tokenize};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// Tokens borrowed from the binary's own vocab.txt (no 30,000 allocations at
@@ -85,6 +87,30 @@ pub struct WordPiece {
     pub cls: u32,
     pub sep: u32,
     max_chars_per_word: usize,
+    /// This tokenizer's number (see [`WordCache`]).
+    serial: u64,
+}
+
+/// Tokenizers numbered as made, so that a thread's word cache never answers
+/// for another vocabulary (an address could be reused, a number is not).
+static SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// Words already split on this thread, with their ids: an index embeds every
+/// passage, the same words over and over, and a word of several pieces takes a
+/// lookup per candidate prefix. The cached ids are those `word_ids` computes.
+#[derive(Default)]
+struct WordCache {
+    /// The tokenizer whose words are kept (0: none yet).
+    serial: u64,
+    /// FxHash: the corpus's own words, looked up once per word; never iterated.
+    ids: HashMap<String, Box<[u32]>, rustc_hash::FxBuildHasher>,
+}
+
+/// Words kept per thread before the cache starts over (memory stays bounded).
+const WORD_CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
 impl WordPiece {
@@ -140,7 +166,7 @@ impl WordPiece {
     fn from_lookup(vocab: Lookup, size: usize, max_chars_per_word: usize) -> Result<Self, String> {
         let get = |t: &str| vocab.get(t).ok_or_else(|| format!("the vocabulary lacks {t}"));
         let (unk, cls, sep) = (get("[UNK]")?, get("[CLS]")?, get("[SEP]")?);
-        Ok(WordPiece { vocab, size, unk, cls, sep, max_chars_per_word })
+        Ok(WordPiece { vocab, size, unk, cls, sep, max_chars_per_word, serial: SERIAL.fetch_add(1, Ordering::Relaxed) })
     }
 
     /// Builds the hash map of a sorted vocabulary before many texts are
@@ -158,6 +184,26 @@ impl WordPiece {
 
     /// Append the WordPiece ids of one (already normalised) word to `out`.
     pub fn word_ids(&self, word: &str, out: &mut Vec<u32>) {
+        WORDS.with_borrow_mut(|cache| {
+            if cache.serial != self.serial {
+                cache.ids.clear();
+                cache.serial = self.serial;
+            }
+            if let Some(ids) = cache.ids.get(word) {
+                out.extend_from_slice(ids);
+                return;
+            }
+            let before = out.len();
+            self.split_word(word, out);
+            if cache.ids.len() >= WORD_CACHE_WORDS {
+                cache.ids.clear();
+            }
+            cache.ids.insert(word.to_string(), out[before..].into());
+        });
+    }
+
+    /// `word_ids` without the cache.
+    fn split_word(&self, word: &str, out: &mut Vec<u32>) {
         if word.chars().count() > self.max_chars_per_word {
             out.push(self.unk);
             return;
@@ -232,6 +278,15 @@ mod tests {
     }
 
     #[test]
+    fn a_thread_s_word_cache_answers_for_its_own_vocabulary_only() {
+        let (a, b) = (tiny(), WordPiece::from_vocab_txt("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nun\n##aff\n##able").unwrap());
+        for _ in 0..2 {
+            assert_eq!(a.encode("unaffable hello", usize::MAX), vec![2, 4, 5, 6, 8, 3]);
+            assert_eq!(b.encode("unaffable hello", usize::MAX), vec![2, 5, 6, 7, 4, 3]);
+        }
+    }
+
+    #[test]
     fn truncation_keeps_the_separator() {
         let t = tiny();
         assert_eq!(t.encode("hello hello hello hello", 4), vec![2, 8, 8, 3]);
@@ -256,6 +311,12 @@ mod tests {
         t.prepare_for_many();
         assert_eq!(t.encode("Unaffable, HELLO", usize::MAX), vec![2, 4, 5, 6, 7, 8, 3]);
         assert_eq!(t.encode("unx hello", usize::MAX), vec![2, 1, 8, 3]);
+        // The words above now come from the thread's word cache: the map itself, uncached.
+        let mut ids = vec![];
+        for w in ["unaffable", ",", "hello", "unx"] {
+            t.split_word(w, &mut ids);
+        }
+        assert_eq!(ids, vec![4, 5, 6, 7, 8, 1]);
         assert!(WordPiece::from_sorted_vocab(SortedVocab { text, starts: &[0], order: &[0] }).is_err(), "a line without an id");
     }
 

@@ -185,24 +185,14 @@ fn doc_time_limit() -> Duration {
     Duration::from_secs(std::env::var("FOLIO_DOC_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(120))
 }
 
-/// Reads one document and runs the pipeline on it, on a thread of its own
-/// so that a pathological file costs at most the time limit: past it the
-/// document is reported and skipped (its thread finishes on its own), and
-/// the build goes on.
+/// Reads one document and runs the pipeline on it, on a thread apart from
+/// the pool's so that a pathological file costs at most the time limit: past
+/// it the document is reported and skipped (its thread finishes on its own),
+/// and the build goes on.
 fn process(scan: &Scan, i: usize, tagger: &Arc<Tagger>) -> (ReadDoc, Option<BuiltDoc>) {
     let planned = scan.docs[i].clone();
-    let (tx, rx) = mpsc::channel();
-    let work = {
-        let (planned, tagger) = (planned.clone(), Arc::clone(tagger));
-        move || {
-            let _ = tx.send(process_now(&planned, &tagger));
-        }
-    };
-    if std::thread::Builder::new().name("folio-doc".into()).spawn(work).is_err() {
-        return process_now(&planned, tagger);
-    }
     let limit = doc_time_limit();
-    let message = match rx.recv_timeout(limit) {
+    let message = match DocThread::run(&planned, tagger, limit) {
         Ok(done) => return done,
         Err(mpsc::RecvTimeoutError::Timeout) => format!(
             "took longer than {} s to read and process (a pathological file?): skipped, the rest of the corpus is indexed; FOLIO_DOC_SECS raises the limit",
@@ -212,6 +202,54 @@ fn process(scan: &Scan, i: usize, tagger: &Arc<Tagger>) -> (ReadDoc, Option<Buil
     };
     // No content hash: the next build tries the document again.
     (ReadDoc { content_hash: String::new(), doc: None, warnings: vec![Warning { path: planned.file.rel_path.clone(), message }] }, None)
+}
+
+/// A pool worker's document thread, kept from one document to the next: its
+/// per-thread caches (stems) and warm allocator outlive a document, which a
+/// thread per document threw away. One document at a time; a thread that
+/// overran the time limit is let go (it ends once its document is done and
+/// it finds nobody listening) and the next document gets a new one.
+struct DocThread {
+    jobs: mpsc::Sender<(source::Planned, Arc<Tagger>)>,
+    done: mpsc::Receiver<(ReadDoc, Option<BuiltDoc>)>,
+}
+
+thread_local! {
+    /// The document thread of the pool worker this runs on.
+    static DOC_THREAD: std::cell::RefCell<Option<DocThread>> = const { std::cell::RefCell::new(None) };
+}
+
+impl DocThread {
+    fn spawn() -> Option<DocThread> {
+        let (jobs, job_rx) = mpsc::channel::<(source::Planned, Arc<Tagger>)>();
+        let (done_tx, done) = mpsc::channel();
+        let work = move || {
+            for (planned, tagger) in job_rx {
+                if done_tx.send(process_now(&planned, &tagger)).is_err() {
+                    break;
+                }
+            }
+        };
+        std::thread::Builder::new().name("folio-doc".into()).spawn(work).ok()?;
+        Some(DocThread { jobs, done })
+    }
+
+    /// Processes one document on this worker's document thread (processed
+    /// here when no thread can be started).
+    fn run(planned: &source::Planned, tagger: &Arc<Tagger>, limit: Duration) -> std::result::Result<(ReadDoc, Option<BuiltDoc>), mpsc::RecvTimeoutError> {
+        DOC_THREAD.with_borrow_mut(|slot| {
+            let sent = match slot.take().or_else(DocThread::spawn) {
+                Some(t) => t.jobs.send((planned.clone(), Arc::clone(tagger))).is_ok().then_some(t),
+                None => None,
+            };
+            let Some(thread) = sent else { return Ok(process_now(planned, tagger)) };
+            let result = thread.done.recv_timeout(limit);
+            if result.is_ok() {
+                *slot = Some(thread);
+            }
+            result
+        })
+    }
 }
 
 /// Reads and processes one document now. A bug must cost one document, not

@@ -41,14 +41,17 @@ impl Tokenizer for TantivyAnalyzer {
             Some(analyzer) => analyzer.tokens(text, &mut self.tokens),
             None => gram_tokens(text, &mut self.tokens),
         }
-        self.converted.clear();
-        self.converted.extend(self.tokens.drain(..).map(|t| TantivyToken {
-            offset_from: t.offset_from,
-            offset_to: t.offset_to,
-            position: t.position,
-            text: t.text,
-            position_length: 1,
-        }));
+        // Strings are swapped, not moved: both vectors keep a buffer per
+        // token for the next text, so that tokens cost no allocation.
+        self.converted.truncate(self.tokens.len());
+        self.converted.resize_with(self.tokens.len(), TantivyToken::default);
+        for (c, t) in self.converted.iter_mut().zip(self.tokens.iter_mut()) {
+            c.offset_from = t.offset_from;
+            c.offset_to = t.offset_to;
+            c.position = t.position;
+            c.position_length = 1;
+            std::mem::swap(&mut c.text, &mut t.text);
+        }
         Stream { tokens: &mut self.converted, index: 0 }
     }
 }

@@ -111,7 +111,9 @@ fn stopword_share(text: &str, lang: &str) -> f32 {
     let mut n_stop = 0usize;
     for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
         n_words += 1;
-        if w.chars().all(char::is_lowercase) && list.contains(&w) || list.contains(&w.to_lowercase().as_str()) {
+        // ASCII words are compared without lower-casing a copy (the lists are lower case).
+        let stop = if w.is_ascii() { list.iter().any(|s| s.eq_ignore_ascii_case(w)) } else { w.chars().all(char::is_lowercase) && list.contains(&w) || list.contains(&w.to_lowercase().as_str()) };
+        if stop {
             n_stop += 1;
         }
     }
@@ -130,6 +132,15 @@ pub fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stopword_lists_are_lower_case() {
+        // stopword_share compares ASCII words case-blind on that ground.
+        for lang in ["en", "fr", "es", "de", "ru", "it", "pt"] {
+            assert!(stopwords(lang).iter().all(|w| w.to_lowercase() == *w), "{lang}");
+        }
+        assert_eq!(stopword_share("The State and THE Union of the People in the Council of the Region", "en"), 9.0 / 14.0);
+    }
 
     #[test]
     fn scripts() {

@@ -2,10 +2,11 @@
 //! tokenizes and stems in one call (the same analysis for indexing, querying,
 //! tagging and highlighting).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 use super::lang::is_cjk;
 use super::tokenize::{split_words, Token};
@@ -70,6 +71,60 @@ pub fn stem(stemmer: &Stemmer, word: &str) -> String {
     result.unwrap_or_else(|_| word.to_string())
 }
 
+/// Stems already computed on this thread, per algorithm. Indexing stems the
+/// same words over and over (the tagger per passage and heading, the index's
+/// stemmed field again on the writer's thread, Zipf's law within each), and
+/// a lookup is several times cheaper than the snowball rules. A cached stem is
+/// the one `stem` returns, so the cache changes no token.
+#[derive(Default)]
+struct StemCaches {
+    caches: Vec<StemCache>,
+}
+
+struct StemCache {
+    algorithm: Algorithm,
+    stemmer: Stemmer,
+    /// Word → stem. FxHash: short keys from the corpus itself, looked up once
+    /// per token (SipHash would cost about what it saves); never iterated.
+    stems: FxHashMap<String, String>,
+}
+
+/// Words kept per thread and language before the cache starts over, so that
+/// memory stays bounded on a long run (about 10 MB at most per language).
+const STEM_CACHE_WORDS: usize = 100_000;
+
+thread_local! {
+    static STEMS: RefCell<StemCaches> = RefCell::new(StemCaches::default());
+}
+
+impl StemCaches {
+    fn of(&mut self, algorithm: Algorithm) -> &mut StemCache {
+        match self.caches.iter().position(|c| c.algorithm == algorithm) {
+            Some(i) => &mut self.caches[i],
+            None => {
+                self.caches.push(StemCache { algorithm, stemmer: Stemmer::create(algorithm), stems: FxHashMap::default() });
+                self.caches.last_mut().expect("just pushed")
+            }
+        }
+    }
+}
+
+impl StemCache {
+    /// Replaces a lower-cased word by its stem, reusing the word's buffer.
+    fn stem_in_place(&mut self, word: &mut String) {
+        if let Some(stemmed) = self.stems.get(word.as_str()) {
+            word.clear();
+            word.push_str(stemmed);
+            return;
+        }
+        let stemmed = stem(&self.stemmer, word);
+        if self.stems.len() >= STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
+        self.stems.insert(std::mem::replace(word, stemmed.clone()), stemmed);
+    }
+}
+
 /// Tokenizes and (when it has an algorithm) stems; `None` means exact words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Analyzer {
@@ -94,13 +149,21 @@ impl Analyzer {
     /// Fills `out` with the tokens of `text`.
     pub fn tokens(&self, text: &str, out: &mut Vec<Token>) {
         split_words(text, out);
+        self.stem_tokens(out);
+    }
+
+    /// Stems tokens that `split_words` gave (what `tokens` does after
+    /// splitting), for a caller that has the words already.
+    pub fn stem_tokens(&self, tokens: &mut [Token]) {
         if let Some(algorithm) = self.algorithm {
-            let stemmer = Stemmer::create(algorithm);
-            for token in out.iter_mut() {
-                if !token.text.chars().next().is_some_and(is_cjk) {
-                    token.text = stem(&stemmer, &token.text);
+            STEMS.with_borrow_mut(|stems| {
+                let cache = stems.of(algorithm);
+                for token in tokens.iter_mut() {
+                    if !token.text.chars().next().is_some_and(is_cjk) {
+                        cache.stem_in_place(&mut token.text);
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -125,6 +188,21 @@ mod tests {
         assert_eq!(Analyzer::exact().terms("国 x"), vec!["国", "x"]);
         assert_eq!(Analyzer::exact().terms(&"a".repeat(100)), Vec::<String>::new());
         assert_eq!(index_lang("no"), "nb");
+    }
+
+    #[test]
+    fn cached_stems_are_the_stemmers() {
+        let text = "Governments govern; the governed norms of cyber operations, operating and governing again.";
+        for lang in ["en", "fr", "de"] {
+            let stemmer = Stemmer::create(algorithm_for(lang).unwrap());
+            let mut words = vec![];
+            split_words(text, &mut words);
+            let direct: Vec<String> = words.iter().map(|w| stem(&stemmer, &w.text)).collect();
+            // The first call fills the cache, the second reads it.
+            assert_eq!(Analyzer::for_lang(lang).terms(text), direct, "{lang}");
+            assert_eq!(Analyzer::for_lang(lang).terms(text), direct, "{lang}");
+        }
+        assert_eq!(Analyzer::for_lang("en").terms("governments")[0], "govern");
     }
 
     #[test]

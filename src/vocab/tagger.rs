@@ -303,15 +303,14 @@ impl Tagger {
     }
 
     /// The text's stems in each language that applies to it.
-    fn hays(&self, text: &str, lang: &str, n_words: usize) -> Vec<Hay<'_>> {
+    /// The words are stemmed as split (`Analyzer::tokens` would split the text again).
+    fn hays(&self, words: &[Token], lang: &str) -> Vec<Hay<'_>> {
         let mut out = vec![];
         for l in self.langs_for(lang) {
             let Some(matcher) = self.matchers.get(l) else { continue };
-            let stems = Analyzer::for_lang(l).terms(text);
-            if stems.len() != n_words {
-                continue;
-            }
-            let (text, starts) = haystack(stems.iter().map(String::as_str));
+            let mut stems = words.to_vec();
+            Analyzer::for_lang(l).stem_tokens(&mut stems);
+            let (text, starts) = haystack(stems.iter().map(|t| t.text.as_str()));
             out.push(Hay { matcher, text, starts });
         }
         out
@@ -356,7 +355,7 @@ impl Tagger {
         let lists = list_spans(text);
         let mut words = vec![];
         crate::text::split_words(text, &mut words);
-        let hays = self.hays(text, lang, words.len());
+        let hays = self.hays(&words, lang);
         let context = self.context_words(&hays, &words);
         for hay in &hays {
             self.match_terms(hay, &words, &lists, &context, &mut out);

@@ -6,35 +6,50 @@
 //! and a word the author wrote whole elsewhere is the best evidence of how it is
 //! spelled. A word seen nowhere falls back to a neutral default at each call site.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
+/// FxHash rather than SipHash: every word of every document is counted here,
+/// the keys are the document's own words and the map is never iterated (no
+/// order can reach the output).
 #[derive(Debug, Default, Clone)]
 pub struct Vocab {
-    counts: HashMap<String, u32>,
+    counts: FxHashMap<String, u32>,
+}
+
+/// Counts one more `word`; a string is made only for a word not seen before.
+fn bump(counts: &mut FxHashMap<String, u32>, word: &str) {
+    match counts.get_mut(word) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(word.to_string(), 1);
+        }
+    }
 }
 
 impl Vocab {
     /// Counts every word of `text`, lower-cased; hyphenated words count whole and
     /// by their parts.
     pub fn from_text(text: &str) -> Vocab {
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts = FxHashMap::default();
+        let mut lower = String::new();
         for raw in text.split(|c: char| c.is_whitespace() || c == '/' || c == '<' || c == '>') {
             let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
             if word.is_empty() || word.len() > 64 {
                 continue;
             }
-            let lower = word.to_lowercase();
+            lower.clear();
+            crate::text::tokenize::push_lowercase(&mut lower, word);
             if lower.contains('-') {
                 for part in lower.split('-').filter(|p| !p.is_empty()) {
-                    *counts.entry(part.to_string()).or_default() += 1;
+                    bump(&mut counts, part);
                 }
             }
             // A possessive or elision counts its word: "China's" → "china"
             // (not "s", which would make every lone "s" look like a word).
             if let Some(head) = lower.split(['\'', '’']).next().filter(|h| *h != lower && !h.is_empty()) {
-                *counts.entry(head.to_string()).or_default() += 1;
+                bump(&mut counts, head);
             }
-            *counts.entry(lower).or_default() += 1;
+            bump(&mut counts, &lower);
         }
         Vocab { counts }
     }
@@ -88,5 +103,13 @@ mod tests {
         assert_eq!(vocab.join_hyphenated("stake", "holders"), "stakeholders");
         assert_eq!(vocab.join_hyphenated("non", "European"), "non-European");
         assert_eq!(vocab.join_hyphenated("ac", "tivities"), "activities");
+    }
+
+    #[test]
+    fn words_count_lower_cased_whole_and_by_their_parts() {
+        let vocab = Vocab::from_text("China's CHINA china, non-State state; ΟΔΟΣ οδος");
+        assert_eq!([vocab.count("china"), vocab.count("China's"), vocab.count("s"), vocab.count("STATE"), vocab.count("non-state")], [3, 1, 0, 2, 1]);
+        // Lower case as str::to_lowercase has it (a word-final sigma).
+        assert_eq!([vocab.count("ΟΔΟΣ"), vocab.count("οδοσ")], [2, 0]);
     }
 }
