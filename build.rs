@@ -12,6 +12,7 @@ const VOCAB: &str = "models/static/vocab.txt";
 fn main() {
     println!("cargo:rerun-if-changed={VOCAB}");
     println!("cargo:rerun-if-changed=build.rs");
+    link_without_pie();
     let text = std::fs::read_to_string(VOCAB).unwrap_or_else(|e| panic!("{VOCAB}: {e}"));
     let lines: Vec<&str> = text.lines().collect();
     let mut starts = Vec::with_capacity(lines.len() + 1);
@@ -34,4 +35,15 @@ fn main() {
     writeln!(out, "pub static STATIC_VOCAB_ORDER: [u32; {}] = [{}];", order.len(), list(&mut order.iter().map(|&i| i as usize))).unwrap();
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("static_vocab.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+}
+
+/// On Linux, `folio` is linked as a fixed-address executable: a position-
+/// independent one makes the dynamic loader apply some 45,000 relocations to
+/// the binary's tables at every start, a measurable part of a one-shot
+/// `folio search`. Only this package's binaries are affected (proc-macros and
+/// tests link as before).
+fn link_without_pie() {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }
