@@ -84,7 +84,7 @@ fn main() {
     let (s1, s2) = (rate(st, &many, 1, 5), rate(st, &many, 2, 5));
     let _ = writeln!(md, "| static `{}` | {} | {} | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.1} | {init:.0} |", st.id().name, st.id().dim, st.id().dim * 4, s1.0, s1.1, s2.0, s2.1, query_us(st));
 
-    let mut notes = format!("\nStatic model: {:.0} µs of CPU per passage (the full pipeline above, 9,595 passages/s on 2 cores, spends up to about 210 µs).\n", 1e6 / s1.1);
+    let mut notes = format!("\nStatic model: {:.0} µs of CPU per passage (the whole pipeline spends two cores divided by its passages/s in the throughput table above).\n", 1e6 / s1.1);
     let home = std::env::var_os("FOLIO_BENCH_MODEL_HOME").map(PathBuf::from).or_else(embed::model_home);
     match home.as_deref().map(embed::installed) {
         Some(Ok(Some(_))) => {
