@@ -69,6 +69,13 @@ pub fn is_share_list(items: &[&str]) -> bool {
     short && hits * 10 >= items.len() * 4
 }
 
+/// Pieces of script that mark a line as code rather than prose.
+const CODE_SIGNALS: &[&str] = &[
+    "function(", "function (", "return ", "this.", "var ", "){", "};", "=function", ".prototype",
+    "&&", "||", "!=", "==", "=>", "});", "</", "/>", "\\$", "null!=", "typeof ", ".addClass(",
+    "document.", "window.", "console.",
+];
+
 /// True when a line reads as program code (minified JavaScript, CSS, JSON)
 /// rather than prose: code keywords and a density of code punctuation prose never has.
 pub fn is_code_line(line: &str) -> bool {
@@ -86,12 +93,7 @@ pub fn is_code_line(line: &str) -> bool {
     if density <= 0.04 {
         return false;
     }
-    const SIGNALS: &[&str] = &[
-        "function(", "function (", "return ", "this.", "var ", "){", "};", "=function", ".prototype",
-        "&&", "||", "!=", "==", "=>", "});", "</", "/>", "\\$", "null!=", "typeof ", ".addClass(",
-        "document.", "window.", "console.",
-    ];
-    let n_signals = SIGNALS.iter().map(|s| line.matches(s).count()).sum::<usize>();
+    let n_signals = CODE_SIGNALS.iter().map(|s| line.matches(s).count()).sum::<usize>();
     n_signals >= 3 || density > 0.12 || (n_signals >= 2 && density > 0.07)
 }
 
@@ -156,12 +158,7 @@ mod tests {
         if n_chars < 20 {
             return false;
         }
-        const SIGNALS: &[&str] = &[
-            "function(", "function (", "return ", "this.", "var ", "){", "};", "=function", ".prototype",
-            "&&", "||", "!=", "==", "=>", "});", "</", "/>", "\\$", "null!=", "typeof ", ".addClass(",
-            "document.", "window.", "console.",
-        ];
-        let n_signals = SIGNALS.iter().map(|s| line.matches(s).count()).sum::<usize>();
+        let n_signals = CODE_SIGNALS.iter().map(|s| line.matches(s).count()).sum::<usize>();
         let n_code_punct = line.chars().filter(|c| "{}[]();=<>|&$\\".contains(*c)).count();
         let density = n_code_punct as f32 / n_chars as f32;
         (n_signals >= 3 && density > 0.04) || density > 0.12 || (n_signals >= 2 && density > 0.07)
